@@ -1,0 +1,57 @@
+# Kaiyihui — the few commands a newcomer needs. `make help` lists them.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.DEFAULT_GOAL := help
+.PHONY: help run test bootstrap system-deps migrate demo lint messages worker beat clean
+
+help: ## Show this list
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+.env:
+	cp .env.example .env
+
+system-deps: ## Make sure the PDF libraries and a CJK font are installed
+	@sh scripts/system-deps.sh
+
+bootstrap: $(STAMP) .env system-deps ## Create .venv, install the project, write .env
+
+migrate: bootstrap ## Apply database migrations
+	$(PY) manage.py migrate --no-input -v 0
+
+demo: migrate ## Load the demo data (only into an empty database)
+	$(PY) manage.py seed_demo --if-empty
+
+run: demo ## Start the platform on http://127.0.0.1:8000 with demo data
+	@echo "凯益荟 platform: http://$(HOST):$(PORT)/  (admin: http://$(HOST):$(PORT)/admin/)"
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+test: bootstrap ## Run the test suite (PostgreSQL when DATABASE_URL is set, else SQLite)
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: bootstrap ## ruff and the migrations check
+	$(VENV)/bin/ruff check .
+	$(PY) manage.py makemigrations --check --dry-run
+
+messages: bootstrap ## Update locale/*.po from the code and compile them
+	$(PY) manage.py makemessages -l zh_Hans -l en --no-obsolete --ignore=.venv --ignore=staticfiles --ignore=tests
+	$(PY) manage.py compilemessages --ignore=.venv
+
+worker: bootstrap ## Run a Celery worker (needs CELERY_BROKER_URL)
+	$(VENV)/bin/celery -A kaiyihui worker -l info
+
+beat: bootstrap ## Run Celery beat with the database schedule (needs CELERY_BROKER_URL)
+	$(VENV)/bin/celery -A kaiyihui beat -l info
+
+clean: ## Remove the virtualenv, the SQLite database and collected files
+	rm -rf $(VENV) db.sqlite3 staticfiles

@@ -1,0 +1,84 @@
+"""The platform's roles. A role is a Django group named by its ASCII code; its permissions
+are listed here as data and (re)applied idempotently after every migrate."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    STREET_ADMIN = "street_admin", _("Street staff")
+    COMMUNITY_STAFF = "community_staff", _("Community staff")
+    ORG_LEADER = "org_leader", _("Organization leader")
+    EVALUATOR = "evaluator", _("Evaluator")
+    PARTY_WORKER = "party_worker", _("Party worker")
+
+
+# Roles that work in the Django admin (the others use the portal).
+ADMIN_ROLES = frozenset({Role.STREET_ADMIN, Role.COMMUNITY_STAFF, Role.PARTY_WORKER})
+
+# Which tie each role needs: a street, a community, or nothing here (organization leaders
+# are tied through their organization, evaluators through their assignments).
+ROLE_NEEDS = {
+    Role.STREET_ADMIN: "street",
+    Role.COMMUNITY_STAFF: "community",
+    Role.ORG_LEADER: "street",
+    Role.EVALUATOR: "street",
+    Role.PARTY_WORKER: "street",
+}
+
+# Permissions per role: "app_label.*" grants every permission of that app's models,
+# "app_label.view_*" every view permission, otherwise an exact "app_label.codename".
+# Later apps extend this table; a codename that does not exist yet is skipped.
+ROLE_PERMISSIONS = {
+    Role.STREET_ADMIN: [
+        "accounts.view_street",
+        "accounts.*community",
+        "accounts.*user",
+        "incubation.*",
+        "partybuilding.*",
+        "evaluation.*",
+        "funding.*",
+        "kaiyihui.*",
+        "django_celery_beat.view_*",
+    ],
+    Role.COMMUNITY_STAFF: [
+        "accounts.view_community",
+        "incubation.view_*",
+        "incubation.change_organization",
+        "incubation.add_organization",
+        "partybuilding.view_*",
+        "evaluation.view_*",
+        "funding.view_*",
+    ],
+    Role.PARTY_WORKER: [
+        "accounts.view_community",
+        "incubation.view_*",
+        "partybuilding.*",
+    ],
+    Role.ORG_LEADER: [],
+    Role.EVALUATOR: [],
+}
+
+
+def roles_of(user) -> frozenset[str]:
+    """The role codes of a user, read once per user object."""
+    if not getattr(user, "is_authenticated", False):
+        return frozenset()
+    cached = getattr(user, "_role_codes", None)
+    if cached is None:
+        codes = set(user.groups.values_list("name", flat=True))
+        cached = frozenset(code for code in codes if code in Role.values)
+        user._role_codes = cached
+    return cached
+
+
+def has_role(user, role: str) -> bool:
+    return role in roles_of(user)
+
+
+def sync_roles_after_migrate(sender, **kwargs):
+    if sender.name != "accounts":
+        return
+    from accounts.services import roles_sync
+
+    roles_sync(using=kwargs.get("using", "default"))

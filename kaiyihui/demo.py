@@ -1,0 +1,18 @@
+"""The demo dataset, built layer by layer through each app's own services."""
+
+from django.db import transaction
+
+from accounts.demo import seed_accounts, seed_geography
+from incubation.demo import seed_organizations
+
+
+@transaction.atomic
+def seed_demo() -> dict[str, int]:
+    street = seed_geography()
+    users = seed_accounts(street)
+    orgs = seed_organizations(street, users)
+    return {
+        "communities": street.communities.count(),
+        "users": len(users),
+        "organizations": len(orgs),
+    }

@@ -1,0 +1,50 @@
+import factory
+from django.contrib.auth.models import Group
+
+from accounts.models import Community, Street, User
+from accounts.roles import ADMIN_ROLES
+from incubation.models import Organization
+
+
+class StreetFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Street
+        django_get_or_create = ["code"]
+
+    name = factory.Sequence(lambda n: f"测试街道{n}")
+    code = factory.Sequence(lambda n: f"street{n}")
+
+
+class CommunityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Community
+
+    street = factory.SubFactory(StreetFactory)
+    name = factory.Sequence(lambda n: f"测试社区{n}")
+    code = factory.Sequence(lambda n: f"community{n}")
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    full_name = factory.Sequence(lambda n: f"用户{n}")
+    password = factory.PostGenerationMethodCall("set_password", "pw-for-tests-1")
+
+    @factory.post_generation
+    def role(self, create, extracted, **kwargs):
+        if extracted:
+            self.groups.add(Group.objects.get(name=extracted))
+            if extracted in ADMIN_ROLES:
+                self.is_staff = True
+        self.save()
+
+
+class OrganizationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organization
+
+    name = factory.Sequence(lambda n: f"测试社会组织{n}")
+    community = factory.SubFactory(CommunityFactory)

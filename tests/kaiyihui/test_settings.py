@@ -1,0 +1,55 @@
+"""Start-up configuration, checked in a fresh interpreter for each environment."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+PRODUCTION = {
+    "DJANGO_DEBUG": "false",
+    "DJANGO_SECRET_KEY": "x7#Qm2!vR9pL4@zK8wN1$bT6^yH3&cF5*jD0(eG)uA_sXo-iVrMlKq",
+    "DJANGO_ALLOWED_HOSTS": "kaiyihui.example.gov.cn",
+    "DATABASE_URL": "sqlite:////tmp/kaiyihui-deploy-check.sqlite3",
+}
+
+
+def run_manage(*args, **env):
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "CELERY_"))}
+    clean.pop("DATABASE_URL", None)
+    clean.update(env)
+    # An empty .env stand-in: the checks must not depend on a developer's .env file.
+    clean["DJANGO_READ_DOT_ENV"] = "false"
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_a_bad_boolean_stops_start_up_with_its_name():
+    result = run_manage("check", DJANGO_DEBUG="maybe")
+    assert result.returncode != 0
+    assert "DJANGO_DEBUG='maybe' is not a boolean" in result.stderr
+
+
+def test_a_missing_secret_with_debug_off_stops_start_up():
+    result = run_manage("check", DJANGO_DEBUG="false", DJANGO_ALLOWED_HOSTS="example.org")
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY is not set" in result.stderr
+
+
+def test_production_settings_pass_the_deploy_check_without_warnings():
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
+    assert result.returncode == 0, result.stderr + result.stdout
+    assert "no issues" in result.stdout
+
+
+def test_debug_defaults_to_off():
+    result = run_manage("shell", "-c", "from django.conf import settings; print(settings.DEBUG)",
+                        DJANGO_SECRET_KEY="k" * 60, DJANGO_ALLOWED_HOSTS="example.org")
+    assert result.stdout.strip().endswith("False"), result.stderr
