@@ -13,6 +13,12 @@ from tests.factories import CommunityFactory, OrganizationFactory, StreetFactory
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # Real hashers take ~0.1 s per password by design; tests only need them to work.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _roles(db):
     # Groups come from post_migrate; a reused or flushed database may lack them.
     roles_sync()
