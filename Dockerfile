@@ -12,6 +12,7 @@ WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY accounts accounts
 COPY core core
+COPY notifications notifications
 COPY incubation incubation
 COPY partybuilding partybuilding
 COPY evaluation evaluation

@@ -20,6 +20,23 @@ class ScopedAdminMixin:
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
+class VisibleCommunityFilter(admin.SimpleListFilter):
+    """A community filter that lists only the communities the user may see (the stock
+    related filter would list every street's communities)."""
+
+    title = _("community")
+    parameter_name = "community"
+    community_lookup = "community"
+
+    def lookups(self, request, model_admin):
+        return [(c.pk, c.name) for c in Community.objects.visible_to(request.user)]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(**{f"{self.community_lookup}__pk": self.value()})
+        return queryset
+
+
 @admin.register(Street)
 class StreetAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "district", "code"]

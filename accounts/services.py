@@ -70,9 +70,7 @@ def user_create(
     if need == "street" and street is None:
         raise ValidationError(_("A %(role)s must belong to a street.") % {"role": role.label})
     if need == "community" and community is None:
-        raise ValidationError(
-            _("A %(role)s must belong to a community.") % {"role": role.label}
-        )
+        raise ValidationError(_("A %(role)s must belong to a community.") % {"role": role.label})
     user = User(
         username=username,
         full_name=full_name,

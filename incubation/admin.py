@@ -1,13 +1,404 @@
-from django.contrib import admin
+"""Staff work on organizations here. Every save and action calls a service; stage and
+phase are read-only fields that only the stage-change action moves."""
 
-from accounts.admin import ScopedAdminMixin
-from incubation.models import Organization
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from accounts.admin import ScopedAdminMixin, VisibleCommunityFilter
+from core.errors import ActionRefused
+from incubation import services
+from incubation.checkpoints import COVERAGE_KINDS
+from incubation.models import (
+    CreditListing,
+    IncubationServiceRecord,
+    Organization,
+    OrganizationEvent,
+    Pairing,
+)
+from incubation.workflows import Stage
+
+
+class OrganizationAdminForm(forms.ModelForm):
+    exempt_reason = forms.CharField(
+        label=gettext_lazy("exemption reason"),
+        required=False,
+        help_text=gettext_lazy("Required when the code is marked checksum exempt."),
+    )
+
+    class Meta:
+        model = Organization
+        fields = [*services.EDITABLE_FIELDS, "uscc_checksum_exempt"]
+
+    def clean(self):
+        data = super().clean()
+        # Normalize the code before the model's uniqueness check sees it.
+        probe = Organization(
+            legal_status=data.get("legal_status") or "",
+            uscc=data.get("uscc") or None,
+            filing_number=data.get("filing_number") or None,
+            uscc_checksum_exempt=data.get("uscc_checksum_exempt", False),
+            founded_on=data.get("founded_on"),
+            term_start=data.get("term_start"),
+            term_end=data.get("term_end"),
+        )
+        try:
+            services.clean_identifiers(probe)
+        except ValidationError as exc:
+            self.add_error(None, exc)
+        data["uscc"], data["filing_number"] = probe.uscc, probe.filing_number
+        newly_exempt = data.get("uscc_checksum_exempt") and not self.instance.uscc_checksum_exempt
+        if newly_exempt and not data.get("exempt_reason", "").strip():
+            self.add_error(
+                "exempt_reason", _("Give the reason for accepting a code that fails the checksum.")
+            )
+        return data
+
+
+class EventInline(admin.TabularInline):
+    model = OrganizationEvent
+    extra = 0
+    can_delete = False
+    fields = ["created_at", "kind", "from_label", "to_label", "actor", "note"]
+    readonly_fields = fields
+    ordering = ["-created_at", "-pk"]
+    verbose_name_plural = gettext_lazy("Timeline")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("actor")
+
+    @admin.display(description=gettext_lazy("from"))
+    def from_label(self, event):
+        return event.from_label
+
+    @admin.display(description=gettext_lazy("to"))
+    def to_label(self, event):
+        return event.to_label
+
+
+class StageChangeForm(forms.Form):
+    to_stage = forms.ChoiceField(label=gettext_lazy("new stage"), choices=Stage.choices)
+    note = forms.CharField(label=gettext_lazy("note"), required=False, widget=forms.Textarea)
+    coverage = forms.ChoiceField(
+        label=gettext_lazy("party coverage arranged"),
+        required=False,
+        choices=[
+            ("", "—"),
+            ("own_branch", gettext_lazy("Own party branch")),
+            ("joint_branch", gettext_lazy("Joint party branch")),
+            ("instructor", gettext_lazy("Party-building instructor")),
+        ],
+    )
+    party_liaison = forms.CharField(label=gettext_lazy("party liaison"), required=False)
+    party_activity_count = forms.IntegerField(
+        label=gettext_lazy("party activities logged"), required=False, min_value=0
+    )
+    party_section_included = forms.BooleanField(
+        label=gettext_lazy("the annual review includes the party-building section"),
+        required=False,
+    )
+    party_prereview_passed = forms.BooleanField(
+        label=gettext_lazy("the party organization pre-reviewed the new leadership"),
+        required=False,
+    )
+    party_building_in_criteria = forms.BooleanField(
+        label=gettext_lazy("party-building performance is in the award criteria"),
+        required=False,
+    )
+
+    def evidence(self) -> dict:
+        data = self.cleaned_data
+        evidence = {}
+        if data.get("coverage") in COVERAGE_KINDS:
+            evidence["coverage"] = data["coverage"]
+        if data.get("party_liaison"):
+            evidence["party_liaison"] = data["party_liaison"]
+        if data.get("party_activity_count") is not None:
+            evidence["party_activity_count"] = data["party_activity_count"]
+        for flag in (
+            "party_section_included",
+            "party_prereview_passed",
+            "party_building_in_criteria",
+        ):
+            if data.get(flag):
+                evidence[flag] = True
+        return evidence
 
 
 @admin.register(Organization)
 class OrganizationAdmin(ScopedAdminMixin, admin.ModelAdmin):
-    list_display = ["name", "community"]
-    list_filter = ["community"]
-    search_fields = ["name"]
+    form = OrganizationAdminForm
+    list_display = [
+        "name",
+        "identifier",
+        "community",
+        "legal_status",
+        "stage",
+        "growth_level",
+        "incubation_phase",
+        "grade",
+    ]
+    list_filter = [
+        VisibleCommunityFilter,
+        "stage",
+        "legal_status",
+        "growth_level",
+        "incubation_phase",
+        "grade",
+        "service_field",
+    ]
+    search_fields = ["name", "=uscc", "=filing_number", "leader_name"]
     list_select_related = ["community"]
-    filter_horizontal = ["leader_accounts"]
+    list_per_page = 50
+    show_full_result_count = False
+    readonly_fields = [
+        "stage",
+        "stage_changed_at",
+        "incubation_phase",
+        "intake_agreement_on",
+        "planned_incubation_months",
+        "independent_operation_confirmed",
+        "term_extended_until",
+        "grade",
+        "grade_valid_until",
+        "last_annual_review_year",
+        "last_annual_review_result",
+        "uscc_exempt_reason",
+    ]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "name",
+                    "legal_status",
+                    "uscc",
+                    "uscc_checksum_exempt",
+                    "exempt_reason",
+                    "uscc_exempt_reason",
+                    "filing_number",
+                    "community",
+                    "service_field",
+                    "founded_on",
+                    "address",
+                ]
+            },
+        ),
+        (
+            gettext_lazy("Leader and party members"),
+            {
+                "fields": [
+                    "leader_name",
+                    "leader_phone",
+                    "leader_political_status",
+                    "party_member_count",
+                ]
+            },
+        ),
+        (
+            gettext_lazy("Lifecycle"),
+            {
+                "fields": [
+                    "stage",
+                    "stage_changed_at",
+                    "term_start",
+                    "term_end",
+                    "term_extended_until",
+                    "last_annual_review_year",
+                    "last_annual_review_result",
+                    "grade",
+                    "grade_valid_until",
+                ]
+            },
+        ),
+        (
+            gettext_lazy("Incubation"),
+            {
+                "fields": [
+                    "growth_level",
+                    "incubation_phase",
+                    "incubation_type",
+                    "intake_agreement_on",
+                    "planned_incubation_months",
+                    "independent_operation_confirmed",
+                ]
+            },
+        ),
+    ]
+    inlines = [EventInline]
+    actions = ["change_stage"]
+
+    @admin.display(description=gettext_lazy("code / filing number"))
+    def identifier(self, org):
+        return org.identifier
+
+    def save_model(self, request, obj, form, change):
+        data = {field: getattr(obj, field) for field in services.EDITABLE_FIELDS}
+        if not change:
+            created = services.organization_create(
+                actor=request.user,
+                exempt_reason=form.cleaned_data.get("exempt_reason", ""),
+                uscc_checksum_exempt=obj.uscc_checksum_exempt,
+                **data,
+            )
+            obj.pk = created.pk
+            obj._state.adding = False
+            return
+        original = Organization.objects.get(pk=obj.pk)
+        if obj.uscc_checksum_exempt and not original.uscc_checksum_exempt:
+            services.organization_exempt_checksum(
+                organization=original,
+                reason=form.cleaned_data.get("exempt_reason", ""),
+                actor=request.user,
+            )
+        services.organization_update(organization=original, actor=request.user, **data)
+
+    def save_related(self, request, form, formsets, change):
+        # Only the read-only timeline is inline; leader accounts are linked by a service.
+        return None
+
+    @admin.action(description=gettext_lazy("Change lifecycle stage…"))
+    def change_stage(self, request, queryset):
+        form = StageChangeForm(request.POST if "apply" in request.POST else None)
+        if "apply" in request.POST and form.is_valid():
+            done, refused = 0, []
+            for org in queryset:
+                try:
+                    event = services.organization_change_stage(
+                        organization=org,
+                        to_stage=form.cleaned_data["to_stage"],
+                        actor=request.user,
+                        note=form.cleaned_data["note"],
+                        evidence=form.evidence(),
+                    )
+                except ActionRefused as exc:
+                    refused.append(f"{org.name}: {exc.message}")
+                else:
+                    done += event is not None
+            if done:
+                self.message_user(
+                    request,
+                    _("%(count)d organization(s) moved.") % {"count": done},
+                    messages.SUCCESS,
+                )
+            for line in refused:
+                self.message_user(request, line, messages.ERROR)
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Change lifecycle stage"),
+            "organizations": queryset,
+            "form": form,
+            "opts": self.model._meta,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/incubation/change_stage.html", context)
+
+
+class OrganizationChildAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """Rows that belong to one organization: organization choices are scoped."""
+
+    list_select_related = ["organization", "organization__community"]
+    autocomplete_fields = ["organization"]
+
+    def _refused(self, request, exc):
+        self.message_user(request, getattr(exc, "message", str(exc)), messages.ERROR)
+
+
+@admin.register(IncubationServiceRecord)
+class IncubationServiceRecordAdmin(OrganizationChildAdmin):
+    list_display = ["organization", "kind", "date", "provider", "hours"]
+    list_filter = ["kind", "date"]
+    search_fields = ["organization__name", "provider"]
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            obj.full_clean()
+            obj.save()
+            return
+        fields = {f: getattr(obj, f) for f in ("kind", "date", "provider", "hours", "notes")}
+        created = services.incubation_service_record(
+            organization=obj.organization, actor=request.user, **fields
+        )
+        obj.pk = created.pk
+
+
+@admin.register(CreditListing)
+class CreditListingAdmin(OrganizationChildAdmin):
+    list_display = ["organization", "list_kind", "ground", "listed_on", "cleared_on"]
+    list_filter = ["list_kind", "ground", "cleared_on"]
+    search_fields = ["organization__name"]
+    readonly_fields = ["escalated_from"]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return ["cleared_on", "escalated_from"]
+        return ["organization", "list_kind", "ground", "listed_on", "escalated_from"]
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            if obj.cleared_on:
+                services.credit_list_clear(
+                    listing=obj, cleared_on=obj.cleared_on, actor=request.user, note=obj.note
+                )
+            return
+        created = services.credit_list_add(
+            organization=obj.organization,
+            list_kind=obj.list_kind,
+            ground=obj.ground,
+            listed_on=obj.listed_on,
+            actor=request.user,
+            note=obj.note,
+        )
+        obj.pk = created.pk
+
+
+@admin.register(Pairing)
+class PairingAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ["mentor", "mentee", "started_on", "ended_on"]
+    list_filter = ["ended_on"]
+    search_fields = ["mentor__name", "mentee__name"]
+    list_select_related = ["mentor", "mentee"]
+    autocomplete_fields = ["mentor", "mentee"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["mentor", "mentee", "started_on"] if obj else ["ended_on"]
+
+    def save_model(self, request, obj, form, change):
+        try:
+            if change:
+                services.pairing_end(pairing=obj, ended_on=obj.ended_on, actor=request.user)
+                return
+            created = services.pairing_create(
+                mentor=obj.mentor,
+                mentee=obj.mentee,
+                started_on=obj.started_on,
+                actor=request.user,
+            )
+            obj.pk = created.pk
+        except ActionRefused as exc:
+            raise ValidationError(exc.message) from exc
+
+
+@admin.register(OrganizationEvent)
+class OrganizationEventAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ["created_at", "organization", "kind", "from_value", "to_value", "actor"]
+    list_filter = ["kind"]
+    search_fields = ["organization__name"]
+    list_select_related = ["organization", "actor"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

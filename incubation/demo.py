@@ -18,7 +18,13 @@ def seed_organizations(street: Street, users: dict[str, User]) -> list[Organizat
         community = communities[community_index]
         org = Organization.objects.filter(name=name, community=community).first()
         if org is None:
-            org = organization_create(name=name, community=community)
+            org = organization_create(
+                actor=None,
+                name=name,
+                community=community,
+                legal_status="filed",
+                filing_number=f"KX-DEMO-{community_index + 1:03d}",
+            )
         organization_add_leader(organization=org, user=users[leader])
         orgs.append(org)
     return orgs

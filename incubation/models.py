@@ -1,10 +1,25 @@
 from django.conf import settings
 from django.db import models
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Community
 from accounts.scoping import ScopedQuerySet, ScopePaths
 from core.models import TimeStampedModel
+from incubation.choices import (
+    AnnualReviewResult,
+    CreditGround,
+    CreditList,
+    EventKind,
+    Grade,
+    GrowthLevel,
+    IncubationServiceKind,
+    IncubationType,
+    LegalStatus,
+    PoliticalStatus,
+    ServiceField,
+)
+from incubation.workflows import IncubationPhase, Stage
 
 
 class OrganizationQuerySet(ScopedQuerySet):
@@ -15,12 +30,90 @@ class Organization(TimeStampedModel):
     """A community social organization served by the hub."""
 
     name = models.CharField(_("name"), max_length=200)
+    legal_status = models.CharField(_("legal status"), max_length=30, choices=LegalStatus.choices)
+    uscc = models.CharField(
+        _("unified social credit code"), max_length=18, null=True, blank=True, unique=True
+    )
+    uscc_checksum_exempt = models.BooleanField(
+        _("checksum exempt"),
+        default=False,
+        help_text=_("A legally issued code that fails the checksum, accepted by staff."),
+    )
+    uscc_exempt_reason = models.CharField(_("exemption reason"), max_length=300, blank=True)
+    filing_number = models.CharField(
+        _("filing number"), max_length=30, null=True, blank=True, unique=True
+    )
     community = models.ForeignKey(
         Community,
         on_delete=models.PROTECT,
         related_name="organizations",
         verbose_name=_("community"),
     )
+    service_field = models.CharField(
+        _("service field"), max_length=30, choices=ServiceField.choices, default=ServiceField.OTHER
+    )
+    founded_on = models.DateField(_("founding date"), null=True, blank=True)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+
+    leader_name = models.CharField(_("leader"), max_length=50, blank=True)
+    leader_phone = models.CharField(_("leader's phone"), max_length=20, blank=True)
+    leader_political_status = models.CharField(
+        _("leader's political status"), max_length=30, choices=PoliticalStatus.choices, blank=True
+    )
+    party_member_count = models.PositiveIntegerField(
+        _("party members at intake"), null=True, blank=True
+    )
+
+    growth_level = models.CharField(
+        _("growth level"),
+        max_length=20,
+        choices=GrowthLevel.choices,
+        default=GrowthLevel.COMMUNITY_ORG,
+    )
+    incubation_phase = models.CharField(
+        _("incubation phase"),
+        max_length=20,
+        choices=IncubationPhase.choices,
+        default=IncubationPhase.NONE,
+        blank=True,
+    )
+    incubation_type = models.CharField(
+        _("incubation type"), max_length=20, choices=IncubationType.choices, blank=True
+    )
+    intake_agreement_on = models.DateField(_("incubation agreement date"), null=True, blank=True)
+    planned_incubation_months = models.PositiveSmallIntegerField(
+        _("planned incubation (months)"), null=True, blank=True
+    )
+    independent_operation_confirmed = models.BooleanField(
+        _("independent operation confirmed"), default=False
+    )
+
+    stage = models.CharField(
+        _("lifecycle stage"), max_length=20, choices=Stage.choices, default=Stage.REGISTRATION
+    )
+    stage_changed_at = models.DateTimeField(_("stage changed at"), null=True, blank=True)
+
+    term_start = models.DateField(_("council term start"), null=True, blank=True)
+    term_end = models.DateField(_("council term end"), null=True, blank=True)
+    term_extended_until = models.DateField(
+        _("term extended until"),
+        null=True,
+        blank=True,
+        help_text=_("An approved extension of the council term (at most one year)."),
+    )
+
+    grade = models.CharField(_("grade"), max_length=2, choices=Grade.choices, blank=True)
+    grade_valid_until = models.DateField(_("grade valid until"), null=True, blank=True)
+    last_annual_review_year = models.PositiveSmallIntegerField(
+        _("year of last annual review"), null=True, blank=True
+    )
+    last_annual_review_result = models.CharField(
+        _("last annual review result"),
+        max_length=20,
+        choices=AnnualReviewResult.choices,
+        blank=True,
+    )
+
     leader_accounts = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         blank=True,
@@ -34,7 +127,229 @@ class Organization(TimeStampedModel):
     class Meta:
         verbose_name = _("organization")
         verbose_name_plural = _("organizations")
-        ordering = ["name"]
+        ordering = ["name", "pk"]
+        constraints = [
+            # A registered organization has a USCC and no filing number; a filed-only one
+            # the other way round.
+            models.CheckConstraint(
+                condition=(
+                    Q(
+                        legal_status=LegalStatus.FILED,
+                        uscc__isnull=True,
+                        filing_number__isnull=False,
+                    )
+                    | (
+                        ~Q(legal_status=LegalStatus.FILED)
+                        & Q(uscc__isnull=False, filing_number__isnull=True)
+                    )
+                ),
+                name="organization_one_identifier",
+            ),
+            models.UniqueConstraint(fields=["community", "name"], name="organization_unique_name"),
+            models.CheckConstraint(
+                condition=Q(term_end__isnull=True)
+                | Q(term_start__isnull=True)
+                | Q(term_end__gt=F("term_start")),
+                name="organization_term_order",
+            ),
+        ]
+        indexes = [
+            # The staff list filters by community and stage together.
+            models.Index(fields=["community", "stage"], name="org_community_stage"),
+            # Dashboards and the admin filter count organizations by stage street-wide.
+            models.Index(fields=["stage"], name="org_stage"),
+            # Reminders look for terms ending soon.
+            models.Index(fields=["term_end"], name="org_term_end"),
+        ]
 
     def __str__(self):
         return self.name
+
+    @property
+    def identifier(self) -> str:
+        return self.uscc or self.filing_number or ""
+
+    @property
+    def is_registered(self) -> bool:
+        return self.legal_status != LegalStatus.FILED
+
+    @property
+    def has_left(self) -> bool:
+        from incubation.workflows import EXIT_STAGES
+
+        return self.stage in EXIT_STAGES
+
+
+class OrganizationEventQuerySet(ScopedQuerySet):
+    scope_paths = ScopePaths(
+        street="organization__community__street",
+        community="organization__community",
+        organization="organization",
+    )
+
+
+class OrganizationEvent(models.Model):
+    """The audit trail and timeline of an organization: who changed what, when."""
+
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.CASCADE,
+        related_name="events",
+        verbose_name=_("organization"),
+    )
+    kind = models.CharField(_("kind"), max_length=30, choices=EventKind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    from_value = models.CharField(_("from"), max_length=50, blank=True)
+    to_value = models.CharField(_("to"), max_length=50, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    evidence = models.JSONField(_("evidence"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+
+    objects = OrganizationEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("organization event")
+        verbose_name_plural = _("organization events")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.organization} · {self.get_kind_display()}"
+
+    def _label(self, value: str) -> str:
+        choices = {EventKind.STAGE_CHANGED: Stage, EventKind.PHASE_CHANGED: IncubationPhase}
+        enum = choices.get(self.kind)
+        if enum is not None and value in enum.values:
+            return str(enum(value).label)
+        return value
+
+    @property
+    def from_label(self) -> str:
+        return self._label(self.from_value)
+
+    @property
+    def to_label(self) -> str:
+        return self._label(self.to_value)
+
+
+class IncubationServiceRecord(TimeStampedModel):
+    """One dated incubation service (DB 3301/T 0346—2021) given to an organization."""
+
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.CASCADE,
+        related_name="incubation_services",
+        verbose_name=_("organization"),
+    )
+    kind = models.CharField(_("service"), max_length=20, choices=IncubationServiceKind.choices)
+    date = models.DateField(_("date"))
+    provider = models.CharField(_("provider"), max_length=100)
+    hours = models.DecimalField(_("hours"), max_digits=6, decimal_places=1)
+    notes = models.TextField(_("notes"), blank=True)
+
+    objects = OrganizationEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("incubation service")
+        verbose_name_plural = _("incubation services")
+        ordering = ["-date", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(hours__gt=0), name="incubation_service_hours"),
+        ]
+
+    def __str__(self):
+        return f"{self.organization} · {self.get_kind_display()} · {self.date}"
+
+
+class PairingQuerySet(ScopedQuerySet):
+    scope_paths = ScopePaths(
+        street="mentee__community__street", community="mentee__community", organization="mentee"
+    )
+
+    def active(self):
+        return self.filter(ended_on__isnull=True)
+
+
+class Pairing(TimeStampedModel):
+    """1+X: a mature organization mentors grassroots ones."""
+
+    mentor = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="mentees", verbose_name=_("mentor")
+    )
+    mentee = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="mentors", verbose_name=_("mentee")
+    )
+    started_on = models.DateField(_("started on"))
+    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+
+    objects = PairingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("1+X pairing")
+        verbose_name_plural = _("1+X pairings")
+        ordering = ["-started_on", "-pk"]
+        constraints = [
+            # A grassroots organization has one active mentor at a time.
+            models.UniqueConstraint(
+                fields=["mentee"], condition=Q(ended_on__isnull=True), name="pairing_one_active"
+            ),
+            models.CheckConstraint(condition=~Q(mentor=F("mentee")), name="pairing_not_self"),
+        ]
+
+    def __str__(self):
+        return f"{self.mentor} → {self.mentee}"
+
+
+class CreditListingQuerySet(OrganizationEventQuerySet):
+    def active(self):
+        return self.filter(cleared_on__isnull=True)
+
+
+class CreditListing(TimeStampedModel):
+    """An entry on the abnormal-activity list or the serious-violation list."""
+
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.CASCADE,
+        related_name="credit_listings",
+        verbose_name=_("organization"),
+    )
+    list_kind = models.CharField(_("list"), max_length=20, choices=CreditList.choices)
+    ground = models.CharField(_("ground"), max_length=30, choices=CreditGround.choices)
+    listed_on = models.DateField(_("listed on"))
+    cleared_on = models.DateField(_("cleared on"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    escalated_from = models.OneToOneField(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="escalated_to",
+        verbose_name=_("escalated from"),
+    )
+
+    objects = CreditListingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("credit listing")
+        verbose_name_plural = _("credit listings")
+        ordering = ["-listed_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(cleared_on__isnull=True) | Q(cleared_on__gte=F("listed_on")),
+                name="credit_listing_dates",
+            ),
+        ]
+        indexes = [
+            # blocking_reasons() asks for the active listings of one organization.
+            models.Index(fields=["organization", "cleared_on"], name="credit_org_active"),
+        ]
+
+    def __str__(self):
+        return f"{self.organization} · {self.get_list_kind_display()}"

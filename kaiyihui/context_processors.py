@@ -1,6 +1,8 @@
 from django.conf import settings
+from django.utils.functional import SimpleLazyObject
 
 from accounts.roles import ADMIN_ROLES, roles_of
+from notifications.selectors import unread_count
 
 
 def platform(request):
@@ -9,4 +11,6 @@ def platform(request):
         "platform_name": settings.PLATFORM_NAME,
         "user_roles": roles,
         "user_works_in_admin": bool(roles & ADMIN_ROLES),
+        # Counted only when a template shows it.
+        "unread_notifications": SimpleLazyObject(lambda: unread_count(request.user)),
     }

@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -85,6 +86,7 @@ INSTALLED_APPS = [
     "import_export",
     # Our apps, lowest layer first: an app imports only the apps above it in this list.
     "accounts",
+    "notifications",
     "incubation",
     "partybuilding",
     "evaluation",
@@ -201,10 +203,13 @@ CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="") or env.str("REDIS_U
 # With no broker configured tasks run inline (the embedded default); with one, never.
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
-CELERY_RESULT_BACKEND = env.str(
-    "CELERY_RESULT_BACKEND",
-    default=CELERY_BROKER_URL if CELERY_BROKER_URL.startswith("redis") else "",
-) or None
+CELERY_RESULT_BACKEND = (
+    env.str(
+        "CELERY_RESULT_BACKEND",
+        default=CELERY_BROKER_URL if CELERY_BROKER_URL.startswith("redis") else "",
+    )
+    or None
+)
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"
@@ -219,6 +224,18 @@ CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 660)
 CELERY_WORKER_MAX_TASKS_PER_CHILD = env_int("CELERY_WORKER_MAX_TASKS_PER_CHILD", 100)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# The schedule lives here; beat copies it into django-celery-beat's tables at start, where
+# staff see it in the admin. Times are Asia/Shanghai.
+CELERY_BEAT_SCHEDULE = {
+    "incubation-reminders": {
+        "task": "incubation.send_reminders",
+        "schedule": crontab(hour=8, minute=0),
+    },
+    "credit-list-escalation": {
+        "task": "incubation.escalate_credit_listings",
+        "schedule": crontab(hour=2, minute=30),
+    },
+}
 CELERY_TIMEZONE = TIME_ZONE
 
 # --- Security -------------------------------------------------------------------------
@@ -252,3 +269,5 @@ LOGGING = {
 # --- Platform -------------------------------------------------------------------------
 PLATFORM_NAME = _("Kaiyihui Social Organization Service Platform")
 DEMO_PASSWORD = "kaiyihui2026"
+# Used for links in e-mails, which have no request to take the host from.
+PLATFORM_BASE_URL = env.str("PLATFORM_BASE_URL", default="http://127.0.0.1:8000")

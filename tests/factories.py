@@ -48,3 +48,5 @@ class OrganizationFactory(factory.django.DjangoModelFactory):
 
     name = factory.Sequence(lambda n: f"测试社会组织{n}")
     community = factory.SubFactory(CommunityFactory)
+    legal_status = "filed"
+    filing_number = factory.Sequence(lambda n: f"KX-TEST-{n:05d}")

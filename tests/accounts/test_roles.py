@@ -36,7 +36,9 @@ def test_it_requires_a_community_for_community_staff(db):
 def test_it_ties_community_staff_to_the_street_of_their_community(db):
     community = CommunityFactory()
     user = user_create(
-        username="staff", password="pw-long-enough-1", role=Role.COMMUNITY_STAFF,
+        username="staff",
+        password="pw-long-enough-1",
+        role=Role.COMMUNITY_STAFF,
         community=community,
     )
     assert user.street == community.street

@@ -43,9 +43,11 @@ def test_anonymous_and_inactive_users_see_nothing(tenant):
 @pytest.mark.parametrize("role", ROLES)
 def test_outsider_of_every_role_sees_nothing_of_another_street(role, tenant, outsider_tenant):
     outsider = getattr(outsider_tenant, role)
-    assert not Organization.objects.visible_to(outsider).filter(
-        community__street=tenant.street
-    ).exists()
+    assert (
+        not Organization.objects.visible_to(outsider)
+        .filter(community__street=tenant.street)
+        .exists()
+    )
     assert not Community.objects.visible_to(outsider).filter(street=tenant.street).exists()
     assert not Street.objects.visible_to(outsider).filter(pk=tenant.street.pk).exists()
     assert not User.objects.visible_to(outsider).filter(street=tenant.street).exists()

@@ -50,9 +50,26 @@ def test_a_real_worker_answers_through_redis(redis_broker):
     env = {**os.environ, "CELERY_BROKER_URL": redis_broker, "CELERY_RESULT_BACKEND": redis_broker}
     env.setdefault("DJANGO_DEBUG", "true")
     worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "kaiyihui", "worker", "--pool", "solo",
-         "--loglevel", "warning", "--without-heartbeat", "--without-gossip", "--without-mingle"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "kaiyihui",
+            "worker",
+            "--pool",
+            "solo",
+            "--loglevel",
+            "warning",
+            "--without-heartbeat",
+            "--without-gossip",
+            "--without-mingle",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     try:
         client = Celery("probe", broker=redis_broker, backend=redis_broker)

@@ -50,6 +50,11 @@ def test_production_settings_pass_the_deploy_check_without_warnings():
 
 
 def test_debug_defaults_to_off():
-    result = run_manage("shell", "-c", "from django.conf import settings; print(settings.DEBUG)",
-                        DJANGO_SECRET_KEY="k" * 60, DJANGO_ALLOWED_HOSTS="example.org")
+    result = run_manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.DEBUG)",
+        DJANGO_SECRET_KEY="k" * 60,
+        DJANGO_ALLOWED_HOSTS="example.org",
+    )
     assert result.stdout.strip().endswith("False"), result.stderr

@@ -1,0 +1,56 @@
+"""Predicates ``can_<verb>(user, obj) -> (allowed, reason)``: templates show a button
+exactly when the service would accept the action."""
+
+from django.utils.translation import gettext as _
+
+from accounts.roles import Role, roles_of
+from incubation.workflows import stage_change_roles
+
+Decision = tuple[bool, str]
+
+
+def _can_see(user, org) -> bool:
+    from incubation.models import Organization
+
+    return Organization.objects.visible_to(user).filter(pk=org.pk).exists()
+
+
+def can_change_stage(user, org, to_stage: str) -> Decision:
+    if user is None:  # the system itself (a scheduled task or a higher app's service)
+        return True, ""
+    if not user.is_superuser:
+        if not roles_of(user) & stage_change_roles(org.stage, to_stage):
+            return False, _("Your role may not make this stage change.")
+        if not _can_see(user, org):
+            return False, _("This organization is not in your area.")
+    return True, ""
+
+
+def can_edit_organization(user, org) -> Decision:
+    if user.is_superuser:
+        return True, ""
+    if not roles_of(user) & {Role.STREET_ADMIN, Role.COMMUNITY_STAFF}:
+        return False, _("Only street or community staff may edit organizations.")
+    if not _can_see(user, org):
+        return False, _("This organization is not in your area.")
+    return True, ""
+
+
+def can_edit_contact(user, org) -> Decision:
+    """Leaders keep their own contact details current; staff may too."""
+    if Role.ORG_LEADER in roles_of(user) and org.leader_accounts.filter(pk=user.pk).exists():
+        return True, ""
+    return can_edit_organization(user, org)
+
+
+def can_exempt_checksum(user) -> Decision:
+    if user.is_superuser or Role.STREET_ADMIN in roles_of(user):
+        return True, ""
+    return False, _("Only street staff may accept a code that fails the checksum.")
+
+
+def can_manage_street_records(user) -> Decision:
+    """Credit lists, pairings, grades: street-level decisions."""
+    if user is None or user.is_superuser or Role.STREET_ADMIN in roles_of(user):
+        return True, ""
+    return False, _("Only street staff may do this.")

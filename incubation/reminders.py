@@ -1,0 +1,107 @@
+"""Reminders of the organization registry, each sent once per organization, kind and
+period (the notification key carries the period)."""
+
+import datetime
+
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+
+from accounts.models import User
+from accounts.roles import Role
+from incubation.models import Organization
+from incubation.rules import add_months, rules
+from incubation.workflows import EXIT_STAGES, IncubationPhase
+from notifications.services import notify
+
+
+def _recipients(org: Organization) -> list[User]:
+    """The organization's leaders and the staff of its community."""
+    staff = User.objects.filter(
+        is_active=True, community_id=org.community_id, groups__name=Role.COMMUNITY_STAFF
+    )
+    return list({user.pk: user for user in [*org.leader_accounts.all(), *staff]}.values())
+
+
+def _send(org: Organization, kind: str, period: str, title: str, body: str) -> int:
+    sent = 0
+    url = reverse("incubation:organization", args=[org.pk])
+    for user in _recipients(org):
+        if notify(
+            recipient=user, kind=kind, key=f"org:{org.pk}:{period}", title=title, body=body, url=url
+        ):
+            sent += 1
+    return sent
+
+
+def send_re_election_reminders(today: datetime.date | None = None) -> int:
+    """换届 due in 90 and 30 days, and overdue (past the term without an extension)."""
+    today = today or timezone.localdate()
+    r = rules()
+    horizon = today + datetime.timedelta(days=max(r.re_election_reminder_days))
+    candidates = (
+        Organization.objects.exclude(stage__in=EXIT_STAGES)
+        .filter(
+            Q(term_extended_until__isnull=True, term_end__lte=horizon)
+            | Q(term_extended_until__lte=horizon)
+        )
+        .select_related("community")
+        .prefetch_related("leader_accounts")
+    )
+    sent = 0
+    with override("zh-hans"):
+        for org in candidates:
+            due = org.term_extended_until or org.term_end
+            days_left = (due - today).days
+            if days_left < 0:
+                window = "overdue"
+                title = _("Re-election overdue: %(name)s") % {"name": org.name}
+                body = _(
+                    "The council term of %(name)s ended on %(date)s without an approved "
+                    "extension. Hold the re-election now."
+                ) % {"name": org.name, "date": due.isoformat()}
+            else:
+                passed = [d for d in r.re_election_reminder_days if days_left <= d]
+                if not passed:
+                    continue
+                window = f"{min(passed)}d"
+                title = _("Re-election due in %(days)d days: %(name)s") % {
+                    "days": days_left,
+                    "name": org.name,
+                }
+                body = _(
+                    "The council term of %(name)s ends on %(date)s. Prepare the "
+                    "re-election and ask the party organization to pre-review the "
+                    "candidates."
+                ) % {"name": org.name, "date": due.isoformat()}
+            sent += _send(org, "re_election_due", f"{due.isoformat()}:{window}", title, body)
+    return sent
+
+
+def send_incubation_ending_reminders(today: datetime.date | None = None) -> int:
+    today = today or timezone.localdate()
+    days = rules().incubation_end_reminder_days
+    candidates = (
+        Organization.objects.filter(
+            incubation_phase__in=[IncubationPhase.ENTERED, IncubationPhase.INCUBATING],
+            intake_agreement_on__isnull=False,
+            planned_incubation_months__isnull=False,
+        )
+        .select_related("community")
+        .prefetch_related("leader_accounts")
+    )
+    sent = 0
+    with override("zh-hans"):
+        for org in candidates:
+            ends = add_months(org.intake_agreement_on, org.planned_incubation_months)
+            if not (today <= ends <= today + datetime.timedelta(days=days)):
+                continue
+            title = _("Incubation period ending: %(name)s") % {"name": org.name}
+            body = _(
+                "The planned incubation of %(name)s ends on %(date)s. Assess whether it "
+                "is ready to graduate."
+            ) % {"name": org.name, "date": ends.isoformat()}
+            sent += _send(org, "incubation_ending", ends.isoformat(), title, body)
+    return sent
