@@ -167,6 +167,15 @@ def _uscc_checksum_error(code: str) -> ValidationError | None:
     )
 
 
+def complete_uscc(first16: str) -> str:
+    """Add both check characters to 16 characters (registration authority, type, region
+    and the 8-character organization code body): builds valid codes for demo data."""
+    if len(first16) != 16:
+        raise ValueError("need exactly 16 characters")
+    with_org_check = first16 + _org_code_check_char(first16[8:16])
+    return with_org_check + stdnum_uscc.calc_check_digit(with_org_check)
+
+
 def uscc_checksum_ok(raw: str) -> bool:
     """True when the code is well formed and both check characters (17 and 18) are right."""
     code = normalize_code(raw)

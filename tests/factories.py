@@ -1,4 +1,6 @@
 import factory
+
+from core.identifiers import complete_uscc
 from django.contrib.auth.models import Group
 
 from accounts.models import Community, Street, User
@@ -50,3 +52,15 @@ class OrganizationFactory(factory.django.DjangoModelFactory):
     community = factory.SubFactory(CommunityFactory)
     legal_status = "filed"
     filing_number = factory.Sequence(lambda n: f"KX-TEST-{n:05d}")
+
+
+class RegisteredOrganizationFactory(OrganizationFactory):
+    """A registered social group (社会团体) with a valid 统一社会信用代码."""
+
+    legal_status = "social_group"
+    filing_number = None
+    uscc = factory.Sequence(lambda n: complete_uscc(f"51330102MJ{n:06d}"))
+    leader_name = "张建国"
+    leader_phone = "13812345678"
+    leader_political_status = "party_member"
+    party_member_count = 3
