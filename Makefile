@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help run test bootstrap system-deps migrate demo lint messages worker beat clean
+.PHONY: help run test bootstrap system-deps migrate demo lint messages worker beat clean bench
 
 help: ## Show this list
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -55,3 +55,6 @@ beat: bootstrap ## Run Celery beat with the database schedule (needs CELERY_BROK
 
 clean: ## Remove the virtualenv, the SQLite database and collected files
 	rm -rf $(VENV) db.sqlite3 staticfiles
+
+bench: bootstrap ## Seed a district-sized dataset into PostgreSQL and measure (bench/results.md)
+	$(PY) bench/run.py

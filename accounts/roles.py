@@ -77,7 +77,12 @@ def has_role(user, role: str) -> bool:
 
 
 def sync_roles_after_migrate(sender, **kwargs):
-    if sender.name != "accounts":
+    from django.apps import apps
+
+    # post_migrate fires once per app with models, and each app's permissions are created
+    # in its own turn: wait for the last such app so every permission exists.
+    with_models = [config for config in apps.get_app_configs() if config.models_module]
+    if sender.label != with_models[-1].label:
         return
     from accounts.services import roles_sync
 

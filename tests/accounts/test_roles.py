@@ -51,3 +51,14 @@ def test_it_keeps_organization_leaders_out_of_the_admin(db):
         username="lead", password="pw-long-enough-1", role=Role.ORG_LEADER, street=StreetFactory()
     )
     assert not user.is_staff
+
+
+def test_migrate_gives_roles_the_permissions_of_every_app(db):
+    from django.core.management import call_command
+
+    Group.objects.all().delete()
+    call_command("migrate", verbosity=0)
+    staff_perms = set(
+        Group.objects.get(name=Role.COMMUNITY_STAFF).permissions.values_list("codename", flat=True)
+    )
+    assert "view_organization" in staff_perms
