@@ -4,6 +4,8 @@ phase are read-only fields that only the stage-change action moves."""
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
+from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -11,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from accounts.admin import ScopedAdminMixin, VisibleCommunityFilter
 from core.errors import ActionRefused
 from incubation import services
+from incubation.admin_excel import OrganizationExcelAdminMixin
 from incubation.checkpoints import COVERAGE_KINDS
 from incubation.models import (
     CreditListing,
@@ -19,6 +22,7 @@ from incubation.models import (
     OrganizationEvent,
     Pairing,
 )
+from incubation.permissions import can_exempt_checksum
 from incubation.workflows import Stage
 
 
@@ -33,14 +37,30 @@ class OrganizationAdminForm(forms.ModelForm):
         model = Organization
         fields = [*services.EDITABLE_FIELDS, "uscc_checksum_exempt"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Codes are pasted with spaces and hyphens ("5133 0102 …"): the 18/30-character
+        # limit applies to the normalized code, which clean() and the model check.
+        for name in ("uscc", "filing_number"):
+            field = self.fields.get(name)
+            if field is not None:
+                field.max_length = None
+                field.validators = [
+                    v for v in field.validators if not isinstance(v, MaxLengthValidator)
+                ]
+                field.widget.attrs.pop("maxlength", None)
+
     def clean(self):
         data = super().clean()
+        # The checkbox is read-only for staff who may not grant exemptions: an exemption
+        # already granted still applies to their edits.
+        exempt = data.get("uscc_checksum_exempt", self.instance.uscc_checksum_exempt)
         # Normalize the code before the model's uniqueness check sees it.
         probe = Organization(
             legal_status=data.get("legal_status") or "",
             uscc=data.get("uscc") or None,
             filing_number=data.get("filing_number") or None,
-            uscc_checksum_exempt=data.get("uscc_checksum_exempt", False),
+            uscc_checksum_exempt=exempt,
             founded_on=data.get("founded_on"),
             term_start=data.get("term_start"),
             term_end=data.get("term_end"),
@@ -50,7 +70,7 @@ class OrganizationAdminForm(forms.ModelForm):
         except ValidationError as exc:
             self.add_error(None, exc)
         data["uscc"], data["filing_number"] = probe.uscc, probe.filing_number
-        newly_exempt = data.get("uscc_checksum_exempt") and not self.instance.uscc_checksum_exempt
+        newly_exempt = exempt and not self.instance.uscc_checksum_exempt
         if newly_exempt and not data.get("exempt_reason", "").strip():
             self.add_error(
                 "exempt_reason", _("Give the reason for accepting a code that fails the checksum.")
@@ -132,7 +152,7 @@ class StageChangeForm(forms.Form):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class OrganizationAdmin(OrganizationExcelAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     form = OrganizationAdminForm
     list_display = [
         "name",
@@ -259,11 +279,30 @@ class OrganizationAdmin(ScopedAdminMixin, admin.ModelAdmin):
             )
         services.organization_update(organization=original, actor=request.user, **data)
 
-    def save_related(self, request, form, formsets, change):
-        # Only the read-only timeline is inline; leader accounts are linked by a service.
-        return None
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        # Offer the exemption exactly to those the service accepts it from.
+        if not can_exempt_checksum(request.user)[0]:
+            readonly.append("uscc_checksum_exempt")
+        return readonly
 
-    @admin.action(description=gettext_lazy("Change lifecycle stage…"))
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if can_exempt_checksum(request.user)[0]:
+            return fieldsets
+        return [
+            (title, {**options, "fields": [f for f in options["fields"] if f != "exempt_reason"]})
+            for title, options in fieldsets
+        ]
+
+    def save_related(self, request, form, formsets, change):
+        # Only the read-only timeline is inline and nothing of it is saved; leader accounts
+        # are linked by a service. The change message still reads what each formset saved.
+        for formset in formsets:
+            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+
+    # Staff who may change organizations; the service still checks each transition.
+    @admin.action(description=gettext_lazy("Change lifecycle stage…"), permissions=["change"])
     def change_stage(self, request, queryset):
         form = StageChangeForm(request.POST if "apply" in request.POST else None)
         if "apply" in request.POST and form.is_valid():
@@ -301,14 +340,24 @@ class OrganizationAdmin(ScopedAdminMixin, admin.ModelAdmin):
         return TemplateResponse(request, "admin/incubation/change_stage.html", context)
 
 
-class OrganizationChildAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class RefusalAsMessageMixin:
+    """When a service refuses a save (``ActionRefused``), staff see its reason on the form
+    page again instead of a server error; the transaction the admin wraps around the view
+    rolls back anything done before the refusal."""
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ActionRefused as exc:
+            self.message_user(request, exc.message, messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
+
+class OrganizationChildAdmin(RefusalAsMessageMixin, ScopedAdminMixin, admin.ModelAdmin):
     """Rows that belong to one organization: organization choices are scoped."""
 
     list_select_related = ["organization", "organization__community"]
     autocomplete_fields = ["organization"]
-
-    def _refused(self, request, exc):
-        self.message_user(request, getattr(exc, "message", str(exc)), messages.ERROR)
 
 
 @admin.register(IncubationServiceRecord)
@@ -317,12 +366,14 @@ class IncubationServiceRecordAdmin(OrganizationChildAdmin):
     list_filter = ["kind", "date"]
     search_fields = ["organization__name", "provider"]
 
+    def get_readonly_fields(self, request, obj=None):
+        return ["organization"] if obj else []
+
     def save_model(self, request, obj, form, change):
+        fields = {f: getattr(obj, f) for f in services.SERVICE_RECORD_FIELDS}
         if change:
-            obj.full_clean()
-            obj.save()
+            services.incubation_service_update(record=obj, actor=request.user, **fields)
             return
-        fields = {f: getattr(obj, f) for f in ("kind", "date", "provider", "hours", "notes")}
         created = services.incubation_service_record(
             organization=obj.organization, actor=request.user, **fields
         )
@@ -360,7 +411,7 @@ class CreditListingAdmin(OrganizationChildAdmin):
 
 
 @admin.register(Pairing)
-class PairingAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class PairingAdmin(RefusalAsMessageMixin, ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["mentor", "mentee", "started_on", "ended_on"]
     list_filter = ["ended_on"]
     search_fields = ["mentor__name", "mentee__name"]
@@ -371,19 +422,24 @@ class PairingAdmin(ScopedAdminMixin, admin.ModelAdmin):
         return ["mentor", "mentee", "started_on"] if obj else ["ended_on"]
 
     def save_model(self, request, obj, form, change):
-        try:
-            if change:
-                services.pairing_end(pairing=obj, ended_on=obj.ended_on, actor=request.user)
-                return
-            created = services.pairing_create(
-                mentor=obj.mentor,
-                mentee=obj.mentee,
-                started_on=obj.started_on,
-                actor=request.user,
-            )
-            obj.pk = created.pk
-        except ActionRefused as exc:
-            raise ValidationError(exc.message) from exc
+        # A refusal (ActionRefused) is shown by RefusalAsMessageMixin.
+        if change:
+            if obj.ended_on:
+                # The stored row: ``obj`` already carries the form's end date, and the
+                # service treats a pairing with an end date as already ended.
+                services.pairing_end(
+                    pairing=Pairing.objects.get(pk=obj.pk),
+                    ended_on=obj.ended_on,
+                    actor=request.user,
+                )
+            return
+        created = services.pairing_create(
+            mentor=obj.mentor,
+            mentee=obj.mentee,
+            started_on=obj.started_on,
+            actor=request.user,
+        )
+        obj.pk = created.pk
 
 
 @admin.register(OrganizationEvent)

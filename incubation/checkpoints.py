@@ -78,7 +78,8 @@ def check_onboarding_evidence(org, evidence: dict) -> CheckResult:
 
 def check_management_evidence(org, evidence: dict) -> CheckResult:
     count = evidence.get("party_activity_count")
-    if not isinstance(count, int) or count < 1:
+    # bool is an int subclass: a ticked box (True) is not a count of activities.
+    if isinstance(count, bool) or not isinstance(count, int) or count < 1:
         return CheckResult(missing=[_("no party activity of the organization is logged")])
     return CheckResult(evidence={"party_activity_count": count})
 

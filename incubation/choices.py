@@ -102,6 +102,7 @@ class EventKind(models.TextChoices):
     CREDIT_LISTED = "credit_listed", _("Put on a credit list")
     CREDIT_CLEARED = "credit_cleared", _("Removed from a credit list")
     PAIRED = "paired", _("Paired with a mentor")
+    PAIRING_ENDED = "pairing_ended", _("Pairing with a mentor ended")
     GRADE_SET = "grade_set", _("Grade set")
     ANNUAL_REVIEW_RESULT = "annual_review_result", _("Annual review result recorded")
     TERM_RENEWED = "term_renewed", _("Council term renewed")

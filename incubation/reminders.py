@@ -84,7 +84,10 @@ def send_incubation_ending_reminders(today: datetime.date | None = None) -> int:
     today = today or timezone.localdate()
     days = rules().incubation_end_reminder_days
     candidates = (
-        Organization.objects.filter(
+        # An organization that left the hub (withdrawn, deregistered) may still carry its
+        # incubation phase; it has nothing left to assess.
+        Organization.objects.exclude(stage__in=EXIT_STAGES)
+        .filter(
             incubation_phase__in=[IncubationPhase.ENTERED, IncubationPhase.INCUBATING],
             intake_agreement_on__isnull=False,
             planned_incubation_months__isnull=False,

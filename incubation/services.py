@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import ActionRefused
-from core.identifiers import validate_filing_number, validate_uscc
+from core.identifiers import validate_filing_number, validate_mobile_or_phone, validate_uscc
 from incubation.checkpoints import run_checkpoint
 from incubation.choices import (
     USCC_TYPE_FOR_STATUS,
@@ -75,6 +75,16 @@ def _refuse_unless(decision: tuple[bool, str]) -> None:
     allowed, reason = decision
     if not allowed:
         raise ActionRefused(reason)
+
+
+def _refuse_outside_area(actor, *orgs: Organization) -> None:
+    """Street-level decisions are for the staff of the organizations' own street: the role
+    predicates say who may decide, this says where (actor None is the system)."""
+    if actor is None or actor.is_superuser:
+        return
+    pks = {org.pk for org in orgs}
+    if Organization.objects.visible_to(actor).filter(pk__in=pks).count() != len(pks):
+        raise ActionRefused(_("This organization is not in your area."))
 
 
 def _record(org, kind, actor, *, from_value="", to_value="", note="", evidence=None):
@@ -143,6 +153,11 @@ def clean_identifiers(org: Organization) -> None:
 
 def _full_clean(org: Organization) -> None:
     clean_identifiers(org)
+    if org.leader_phone:
+        try:
+            org.leader_phone = validate_mobile_or_phone(org.leader_phone)
+        except ValidationError as exc:
+            raise ValidationError({"leader_phone": exc.messages}) from None
     org.full_clean()
 
 
@@ -166,6 +181,10 @@ def organization_create(*, actor, exempt_reason: str = "", **fields) -> Organiza
         org.uscc_exempt_reason = exempt_reason.strip()
     _full_clean(org)
     org.save()
+    if actor is not None:
+        # Checked once the row exists (the predicate asks what the actor can see); the
+        # atomic block drops the row when refused.
+        _refuse_unless(can_edit_organization(actor, org))
     _record(org, EventKind.CREATED, actor, to_value=org.stage)
     if org.uscc_checksum_exempt:
         _record(org, EventKind.CODE_EXEMPTED, actor, to_value=org.uscc, note=exempt_reason)
@@ -173,16 +192,24 @@ def organization_create(*, actor, exempt_reason: str = "", **fields) -> Organiza
 
 
 def _apply_changes(org: Organization, changes: dict, allowed: tuple[str, ...]) -> dict:
+    """Assign ``changes`` and return the values they replaced."""
     unknown = set(changes) - set(allowed)
     if unknown:
         raise TypeError(f"not editable here: {sorted(unknown)}")
-    diff = {}
+    before = {field: getattr(org, field) for field in allowed}
     for field, value in changes.items():
-        old = getattr(org, field)
-        if old != value:
-            setattr(org, field, value)
-            diff[field] = [_plain(old), _plain(value)]
-    return diff
+        setattr(org, field, value)
+    return before
+
+
+def _diff(org: Organization, before: dict) -> dict:
+    """What really changed, compared after normalization (a code retyped in lower case or
+    full width, or a phone number with spaces, is no change)."""
+    return {
+        field: [_plain(old), _plain(getattr(org, field))]
+        for field, old in before.items()
+        if getattr(org, field) != old
+    }
 
 
 def _plain(value):
@@ -198,11 +225,15 @@ def organization_update(*, organization: Organization, actor, **changes) -> Orga
     if actor is not None:
         _refuse_unless(can_edit_organization(actor, organization))
     org = _lock(organization)
-    diff = _apply_changes(org, changes, EDITABLE_FIELDS)
+    before = _apply_changes(org, changes, EDITABLE_FIELDS)
+    _full_clean(org)
+    diff = _diff(org, before)
     if not diff:
         return org
-    _full_clean(org)
     org.save(update_fields=[*diff.keys(), "updated_at"])
+    if actor is not None and "community" in diff:
+        # Moving an organization out of the actor's area is refused like editing one there.
+        _refuse_unless(can_edit_organization(actor, org))
     _record(org, EventKind.UPDATED, actor, evidence={"changed": diff})
     return org
 
@@ -212,16 +243,17 @@ def organization_update_contact(*, organization: Organization, actor, **changes)
     """The leader's own edit in the portal: contact details only."""
     _refuse_unless(can_edit_contact(actor, organization))
     org = _lock(organization)
-    diff = _apply_changes(org, changes, CONTACT_FIELDS)
-    if not diff:
-        return org
+    before = _apply_changes(org, changes, CONTACT_FIELDS)
     from core.identifiers import validate_mobile_or_phone
 
-    if "leader_phone" in diff and org.leader_phone:
+    if "leader_phone" in changes and org.leader_phone:
         try:
             org.leader_phone = validate_mobile_or_phone(org.leader_phone)
         except ValidationError as exc:
             raise ValidationError({"leader_phone": exc.messages}) from None
+    diff = _diff(org, before)
+    if not diff:
+        return org
     org.full_clean()
     org.save(update_fields=[*diff.keys(), "updated_at"])
     _record(org, EventKind.UPDATED, actor, evidence={"changed": sorted(diff)})
@@ -232,6 +264,7 @@ def organization_update_contact(*, organization: Organization, actor, **changes)
 def organization_exempt_checksum(*, organization: Organization, reason: str, actor) -> Organization:
     """Accept a legally issued code that fails the checksum (e.g. a 2015 pilot code)."""
     _refuse_unless(can_exempt_checksum(actor))
+    _refuse_outside_area(actor, organization)
     if not reason.strip():
         raise ValidationError({"uscc_exempt_reason": _("Give the reason for the exemption.")})
     org = _lock(organization)
@@ -246,6 +279,93 @@ def organization_exempt_checksum(*, organization: Organization, reason: str, act
 
 def organization_add_leader(*, organization: Organization, user) -> None:
     organization.leader_accounts.add(user)
+
+
+# --- Bulk writes (Excel import) ----------------------------------------------------------
+# The importer validates every row first (cells, identifiers, uniqueness in the file and in
+# the database), then calls these to write all rows in one go: the same effect as calling
+# organization_create / organization_update per row, in a constant number of queries per
+# batch of rows.
+
+BULK_BATCH = 1000
+
+
+def _refuse_outside_communities(actor, orgs) -> None:
+    """One permission check per community stands for every row of that community."""
+    if actor is None:
+        return
+    checked = set()
+    for org in orgs:
+        if org.community_id not in checked:
+            _refuse_unless(can_edit_organization(actor, org))
+            checked.add(org.community_id)
+
+
+@transaction.atomic
+def organizations_bulk_create(
+    *, rows: list[dict], actor, evidence: list[dict] | None = None
+) -> list[Organization]:
+    """Create already-validated organizations with their 'created' events."""
+    orgs = [Organization(**values) for values in rows]
+    Organization.objects.bulk_create(orgs, batch_size=BULK_BATCH)
+    _refuse_outside_communities(actor, orgs)
+    OrganizationEvent.objects.bulk_create(
+        [
+            OrganizationEvent(
+                organization=org,
+                kind=EventKind.CREATED,
+                actor=actor,
+                to_value=org.stage,
+                evidence=(evidence[i] if evidence else {}),
+            )
+            for i, org in enumerate(orgs)
+        ],
+        batch_size=BULK_BATCH,
+    )
+    return orgs
+
+
+@transaction.atomic
+def organizations_bulk_update(
+    *, changes: list[tuple[Organization, dict]], actor, evidence: list[dict] | None = None
+) -> int:
+    """Apply already-validated field changes, each with an UPDATED event."""
+    if not changes:
+        return 0
+    fields = set()
+    for _org, change in changes:
+        unknown = set(change) - set(EDITABLE_FIELDS)
+        if unknown:
+            raise TypeError(f"not editable here: {sorted(unknown)}")
+        fields |= set(change)
+    # Lock the rows (in primary-key order, the same order every writer uses).
+    ids = sorted(org.pk for org, _change in changes)
+    locked = {}
+    for start in range(0, len(ids), BULK_BATCH):
+        chunk = ids[start : start + BULK_BATCH]
+        locked.update(Organization.objects.select_for_update().in_bulk(chunk))
+    _refuse_outside_communities(actor, locked.values())
+    events, orgs = [], []
+    for i, (org, change) in enumerate(changes):
+        current = locked[org.pk]
+        diff = _diff(current, _apply_changes(current, change, EDITABLE_FIELDS))
+        if "community" in diff:
+            _refuse_outside_communities(actor, [current])
+        orgs.append(current)
+        events.append(
+            OrganizationEvent(
+                organization=current,
+                kind=EventKind.UPDATED,
+                actor=actor,
+                evidence={"changed": diff, **(evidence[i] if evidence else {})},
+            )
+        )
+    now = timezone.now()
+    for org in orgs:
+        org.updated_at = now
+    Organization.objects.bulk_update(orgs, [*sorted(fields), "updated_at"], batch_size=BULK_BATCH)
+    OrganizationEvent.objects.bulk_create(events, batch_size=BULK_BATCH)
+    return len(orgs)
 
 
 # --- The lifecycle ----------------------------------------------------------------------
@@ -329,7 +449,12 @@ def _announce_stage_change(event_id: int) -> None:
 
 
 def organization_change_phase(
-    *, organization: Organization, to_phase: str, actor, note: str = ""
+    *,
+    organization: Organization,
+    to_phase: str,
+    actor,
+    note: str = "",
+    evidence: dict | None = None,
 ) -> OrganizationEvent | None:
     """The one way the incubation phase changes (入壳 → 孵化中 → 出壳 → 跟踪服务)."""
     to_phase = IncubationPhase(to_phase)
@@ -343,11 +468,18 @@ def organization_change_phase(
                 _("The incubation phase cannot go from %(from)s to %(to)s.")
                 % {"from": from_phase.label, "to": to_phase.label}
             )
-        _refuse_unless(can_manage_street_records(actor) if actor else (True, ""))
+        _refuse_unless(can_manage_street_records(actor))
+        _refuse_outside_area(actor, org)
         org.incubation_phase = to_phase
         org.save(update_fields=["incubation_phase", "updated_at"])
         event = _record(
-            org, EventKind.PHASE_CHANGED, actor, from_value=from_phase, to_value=to_phase, note=note
+            org,
+            EventKind.PHASE_CHANGED,
+            actor,
+            from_value=from_phase,
+            to_value=to_phase,
+            note=note,
+            evidence=evidence,
         )
     organization.incubation_phase = org.incubation_phase
     return event
@@ -363,6 +495,13 @@ def incubation_intake(
     actor,
 ) -> Organization:
     """入壳: the organization signs the incubation agreement."""
+    if organization.has_left:
+        raise ActionRefused(_("The organization has left the hub."))
+    if organization.incubation_phase != IncubationPhase.NONE:
+        raise ActionRefused(
+            _("The organization is already in the incubator (%(phase)s).")
+            % {"phase": organization.get_incubation_phase_display()}
+        )
     if planned_months < 1 or planned_months > 60:
         raise ValidationError(
             {"planned_incubation_months": _("Plan between 1 and 60 months of incubation.")}
@@ -372,7 +511,14 @@ def incubation_intake(
             {"intake_agreement_on": _("The agreement date cannot be in the future.")}
         )
     organization_change_phase(
-        organization=organization, to_phase=IncubationPhase.ENTERED, actor=actor
+        organization=organization,
+        to_phase=IncubationPhase.ENTERED,
+        actor=actor,
+        evidence={
+            "agreement_on": agreement_on.isoformat(),
+            "planned_months": planned_months,
+            "incubation_type": incubation_type,
+        },
     )
     org = _lock(organization)
     org.intake_agreement_on = agreement_on
@@ -393,6 +539,7 @@ def incubation_intake(
 @transaction.atomic
 def organization_confirm_independence(*, organization: Organization, actor) -> Organization:
     _refuse_unless(can_manage_street_records(actor))
+    _refuse_outside_area(actor, organization)
     org = _lock(organization)
     if not org.independent_operation_confirmed:
         org.independent_operation_confirmed = True
@@ -445,13 +592,29 @@ def re_election_complete(
     evidence: dict | None = None,
     note: str = "",
 ) -> Organization:
-    """换届 done: the new term is recorded and the organization returns to 管理."""
-    if term_end <= term_start or term_end > add_years(term_start, rules().max_term_years):
+    """换届 done: the new term is recorded and the organization returns to 管理.
+
+    Only an organization in 换届 completes one (so the re-election checkpoint is the one
+    checked); asking again for the term already recorded is a no-op."""
+    if term_end <= term_start:
+        raise ValidationError({"term_end": _("The term must end after it starts.")})
+    if term_end > add_years(term_start, rules().max_term_years):
         raise ValidationError(
             {
                 "term_end": _("A council term lasts at most %(years)d years.")
                 % {"years": rules().max_term_years}
             }
+        )
+    current = _lock(organization)
+    if current.stage != Stage.RE_ELECTION:
+        if current.stage == Stage.MANAGEMENT and (current.term_start, current.term_end) == (
+            term_start,
+            term_end,
+        ):
+            return current
+        raise ActionRefused(
+            _("Only an organization in re-election can complete one; this one is in %(stage)s.")
+            % {"stage": Stage(current.stage).label}
         )
     organization_change_stage(
         organization=organization,
@@ -486,9 +649,12 @@ def term_extend(
 ) -> Organization:
     """Approve a 换届 extension: at most one year, asked at least three months ahead."""
     _refuse_unless(can_manage_street_records(actor))
+    _refuse_outside_area(actor, organization)
     today = today or timezone.localdate()
     org = _lock(organization)
     r = rules()
+    if org.has_left:
+        raise ActionRefused(_("The organization has left the hub."))
     if not org.term_end:
         raise ActionRefused(_("The organization has no council term recorded."))
     if until <= org.term_end or until > add_months(org.term_end, r.max_extension_months):
@@ -524,6 +690,8 @@ def organization_record_annual_review(
     *, organization: Organization, year: int, result: str, actor
 ) -> Organization:
     """Evaluation reports a finished 年检; the organization keeps the latest result."""
+    _refuse_unless(can_manage_street_records(actor))
+    _refuse_outside_area(actor, organization)
     result = AnnualReviewResult(result)
     org = _lock(organization)
     if org.last_annual_review_year and org.last_annual_review_year > year:
@@ -547,6 +715,8 @@ def organization_set_grade(
     *, organization: Organization, grade: str, awarded_on: datetime.date, actor, note: str = ""
 ) -> Organization:
     """Evaluation sets the grade (valid five years); an empty grade removes it."""
+    _refuse_unless(can_manage_street_records(actor))
+    _refuse_outside_area(actor, organization)
     org = _lock(organization)
     old = org.grade
     org.grade = grade
@@ -560,11 +730,29 @@ def organization_set_grade(
 # --- Incubation services and 1+X pairing ------------------------------------------------
 
 
+SERVICE_RECORD_FIELDS = ("kind", "date", "provider", "hours", "notes")
+
+
 def incubation_service_record(*, organization: Organization, actor, **fields):
     _refuse_unless(can_edit_organization(actor, organization) if actor else (True, ""))
     record = IncubationServiceRecord(organization=organization, **fields)
     record.full_clean()
     record.save()
+    return record
+
+
+@transaction.atomic
+def incubation_service_update(*, record: IncubationServiceRecord, actor, **changes):
+    """Correct a service record (e.g. a mistyped date or hours)."""
+    _refuse_unless(can_edit_organization(actor, record.organization) if actor else (True, ""))
+    record = IncubationServiceRecord.objects.select_for_update().get(pk=record.pk)
+    unknown = set(changes) - set(SERVICE_RECORD_FIELDS)
+    if unknown:
+        raise TypeError(f"not editable here: {sorted(unknown)}")
+    for field, value in changes.items():
+        setattr(record, field, value)
+    record.full_clean()
+    record.save(update_fields=[*changes, "updated_at"])
     return record
 
 
@@ -576,6 +764,7 @@ GRASSROOTS_LEVELS = {GrowthLevel.RESIDENT_TEAM, GrowthLevel.PIONEER_CLUB, Growth
 def pairing_create(*, mentor: Organization, mentee: Organization, started_on, actor) -> Pairing:
     """1+X: a hub organization (or one graded 4A or above) mentors a grassroots one."""
     _refuse_unless(can_manage_street_records(actor))
+    _refuse_outside_area(actor, mentor, mentee)
     problems = []
     if mentor.pk == mentee.pk:
         problems.append(_("an organization cannot mentor itself"))
@@ -602,10 +791,12 @@ def pairing_create(*, mentor: Organization, mentee: Organization, started_on, ac
 @transaction.atomic
 def pairing_end(*, pairing: Pairing, ended_on, actor) -> Pairing:
     _refuse_unless(can_manage_street_records(actor))
+    _refuse_outside_area(actor, pairing.mentee)
     if pairing.ended_on is None:
         pairing.ended_on = ended_on
         pairing.full_clean(validate_constraints=False)
         pairing.save(update_fields=["ended_on", "updated_at"])
+        _record(pairing.mentee, EventKind.PAIRING_ENDED, actor, from_value=pairing.mentor.name)
     return pairing
 
 
@@ -624,6 +815,7 @@ def credit_list_add(
     escalated_from: CreditListing | None = None,
 ) -> CreditListing:
     _refuse_unless(can_manage_street_records(actor))
+    _refuse_outside_area(actor, organization)
     listing = CreditListing(
         organization=organization,
         list_kind=list_kind,
@@ -650,6 +842,7 @@ def credit_list_clear(
     *, listing: CreditListing, cleared_on, actor, note: str = ""
 ) -> CreditListing:
     _refuse_unless(can_manage_street_records(actor))
+    _refuse_outside_area(actor, listing.organization)
     listing = CreditListing.objects.select_for_update().get(pk=listing.pk)
     if listing.cleared_on:
         return listing

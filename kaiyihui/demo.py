@@ -4,6 +4,7 @@ from django.db import transaction
 
 from accounts.demo import seed_accounts, seed_geography
 from incubation.demo import seed_organizations
+from incubation.models import Pairing
 
 
 @transaction.atomic
@@ -15,4 +16,5 @@ def seed_demo() -> dict[str, int]:
         "communities": street.communities.count(),
         "users": len(users),
         "organizations": len(orgs),
+        "pairings": Pairing.objects.active().filter(mentee__community__street=street).count(),
     }

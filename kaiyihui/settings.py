@@ -263,6 +263,8 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        # Inline tasks (no broker) would log every success; failures still show.
+        "celery.app.trace": {"level": "WARNING"},
     },
 }
 

@@ -1,10 +1,9 @@
 import factory
-
-from core.identifiers import complete_uscc
 from django.contrib.auth.models import Group
 
 from accounts.models import Community, Street, User
 from accounts.roles import ADMIN_ROLES
+from core.identifiers import complete_uscc
 from incubation.models import Organization
 
 
