@@ -24,15 +24,15 @@ from core.identifiers import (
     validate_uscc,
 )
 
-# The shared folder sits beside the repository (here and in CI). A missing file is a
-# failure, never a skip: these are the project's reference vectors.
-VECTORS_PATH = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "vectors.json"
+# Published identifier vectors (a copy of shared/data/vectors.json, kept with the tests so
+# the suite runs anywhere). A missing file is a failure, never a skip.
+VECTORS_PATH = Path(__file__).resolve().parents[1] / "data" / "identifier_vectors.json"
 
 
 def _load_vectors() -> dict:
     if not VECTORS_PATH.is_file():
         raise FileNotFoundError(
-            f"{VECTORS_PATH} is missing: check out shared/ beside the repository."
+            f"{VECTORS_PATH} is missing: restore it from shared/data/vectors.json."
         )
     return json.loads(VECTORS_PATH.read_text(encoding="utf-8"))
 

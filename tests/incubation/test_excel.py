@@ -40,7 +40,7 @@ from incubation.resources import (
 from tests.factories import RegisteredOrganizationFactory
 
 VECTORS = json.loads(
-    (Path(__file__).resolve().parents[2].parent / "shared/data/vectors.json").read_text("utf-8")
+    (Path(__file__).resolve().parents[1] / "data" / "identifier_vectors.json").read_text("utf-8")
 )
 
 # The admin pages are tested on a site of their own, so these tests do not depend on the
