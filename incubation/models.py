@@ -223,7 +223,14 @@ class OrganizationEvent(models.Model):
         return f"{self.organization} · {self.get_kind_display()}"
 
     def _label(self, value: str) -> str:
-        choices = {EventKind.STAGE_CHANGED: Stage, EventKind.PHASE_CHANGED: IncubationPhase}
+        choices = {
+            EventKind.CREATED: Stage,
+            EventKind.STAGE_CHANGED: Stage,
+            EventKind.PHASE_CHANGED: IncubationPhase,
+            EventKind.ANNUAL_REVIEW_RESULT: AnnualReviewResult,
+            EventKind.CREDIT_LISTED: CreditList,
+            EventKind.CREDIT_CLEARED: CreditList,
+        }
         enum = choices.get(self.kind)
         if enum is not None and value in enum.values:
             return str(enum(value).label)

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.test.utils import override_settings
 
 from accounts.demo import ACCOUNTS
 from accounts.models import User
@@ -28,7 +29,10 @@ class Command(BaseCommand):
         if if_empty and User.objects.exists():
             self.stdout.write("Database already has data; demo data not loaded.")
         else:
-            counts = seed_demo()
+            # The demo's history would otherwise e-mail its leaders hundreds of times at
+            # once; in-app notifications are still kept.
+            with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+                counts = seed_demo()
             summary = ", ".join(f"{key}: {value}" for key, value in counts.items())
             self.stdout.write(self.style.SUCCESS(f"Demo data ready ({summary})."))
         self.stdout.write(f"Demo logins (password for all: {settings.DEMO_PASSWORD}):")
