@@ -61,8 +61,19 @@ class ScopedQuerySet(models.QuerySet):
         return q | self.extra_visibility_q(user, roles)
 
     def extra_visibility_q(self, user, roles) -> models.Q:
-        """Model-specific additions (e.g. an evaluator's assigned reviews)."""
-        return NOTHING
+        """Model-specific additions (e.g. an evaluator's assigned reviews), plus what higher
+        apps registered with ``extend_visibility``."""
+        q = NOTHING
+        for extension in type(self).__dict__.get("_extensions", ()):
+            q |= extension(user, roles)
+        return q
+
+    @classmethod
+    def extend_visibility(cls, extension) -> None:
+        """Let a higher app widen who sees this model's rows without this app importing it
+        (e.g. party building lets party workers see the organizations they cover).
+        ``extension(user, roles) -> Q``."""
+        cls._extensions = (*cls.__dict__.get("_extensions", ()), extension)
 
     def visible_to(self, user):
         return self.filter(self.visibility_q(user))

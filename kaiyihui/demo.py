@@ -5,6 +5,7 @@ from django.db import transaction
 from accounts.demo import seed_accounts, seed_geography
 from incubation.demo import seed_organizations
 from incubation.models import Pairing
+from partybuilding.demo import seed_party
 
 
 @transaction.atomic
@@ -12,9 +13,11 @@ def seed_demo() -> dict[str, int]:
     street = seed_geography()
     users = seed_accounts(street)
     orgs = seed_organizations(street, users)
+    party = seed_party(street, users)
     return {
         "communities": street.communities.count(),
         "users": len(users),
         "organizations": len(orgs),
         "pairings": Pairing.objects.active().filter(mentee__community__street=street).count(),
+        **party,
     }

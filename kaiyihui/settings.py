@@ -231,6 +231,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "incubation.send_reminders",
         "schedule": crontab(hour=8, minute=0),
     },
+    "party-reminders": {
+        "task": "partybuilding.send_reminders",
+        "schedule": crontab(hour=8, minute=10),
+    },
     "credit-list-escalation": {
         "task": "incubation.escalate_credit_listings",
         "schedule": crontab(hour=2, minute=30),

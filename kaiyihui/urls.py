@@ -25,6 +25,7 @@ urlpatterns = [
     ),
     path("organizations/", include("incubation.urls")),
     path("notifications/", include("notifications.urls")),
+    path("party/", include("partybuilding.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

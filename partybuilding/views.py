@@ -1,0 +1,222 @@
+"""Party-building pages for staff: coverage, organizational-life compliance, members.
+
+Who may open them: street staff, community staff, party workers and superusers. These are
+whole pages made for staff roles, so any other signed-in user (an organization leader, an
+evaluator) gets 403 — the page exists, their role is not meant to use it. Rows come only
+through ``visible_to(request.user)``, so staff see their own area and nothing else; object
+pages (none yet) answer 404 for another tenant's id, as everywhere (accounts.scoping).
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+from functools import wraps
+
+import openpyxl
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+from accounts.roles import Role, roles_of
+from core.identifiers import mask_id_number, mask_phone
+from incubation.models import Organization
+from partybuilding import selectors
+from partybuilding.choices import CoverageKind, Establishment
+from partybuilding.models import PartyMember, PartyOrganization
+
+STAFF_ROLES = frozenset({Role.STREET_ADMIN, Role.COMMUNITY_STAFF, Role.PARTY_WORKER})
+MEMBERS_PER_PAGE = 50
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def staff_required(view):
+    """Signed in (else the login page) and a staff role or superuser (else 403)."""
+
+    @wraps(view)
+    @login_required
+    def wrapped(request, *args, **kwargs):
+        user = request.user
+        if not (user.is_superuser or roles_of(user) & STAFF_ROLES):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def sees_personal_data(user) -> bool:
+    """Full ID numbers and phones: street staff (who keep the member register) and
+    superusers. Everyone else sees them masked."""
+    return user.is_superuser or Role.STREET_ADMIN in roles_of(user)
+
+
+# --- Coverage ------------------------------------------------------------------------------
+
+# The Excel matrix is a file format: fixed Chinese headers and labels, whatever language
+# the user reads the platform in (as in incubation.resources).
+MATRIX_HEADERS = ("社区", "组织名称", "覆盖方式", "党支部", "党建联络员", "正式党员数")
+MATRIX_WIDTHS = (16, 32, 22, 28, 12, 10)
+COVERAGE_LABELS_ZH = {
+    CoverageKind.OWN_BRANCH: "单独建立支部",
+    CoverageKind.JOINT_BRANCH: "联合支部覆盖",
+    CoverageKind.INSTRUCTOR: "仅选派党建指导员",
+    CoverageKind.NONE: "未覆盖",
+}
+FUNCTIONAL_SUFFIX_ZH = "(功能型)"
+
+
+@require_GET
+@staff_required
+def coverage(request):
+    user = request.user
+    organizations = Organization.objects.visible_to(user)
+    matrix = selectors.coverage_by_organization(selectors.in_register(organizations)).order_by(
+        "community__name", "community_id", "name", "pk"
+    )
+    if request.GET.get("format") == "xlsx":
+        return _matrix_download(matrix)
+
+    rates = selectors.coverage_rates(organizations)
+    by_community = {}
+    for org in matrix:
+        org.coverage_label = CoverageKind(org.coverage_kind).label
+        org.is_functional = org.branch_establishment == Establishment.FUNCTIONAL
+        by_community.setdefault(org.community_id, []).append(org)
+    communities = [
+        {"rate": group, "organizations": by_community.get(group.community_id, [])}
+        for group in rates.groups
+    ]
+    party_organizations = PartyOrganization.objects.visible_to(user)
+    context = {
+        "rates": rates,
+        "communities": communities,
+        "needing_own_branch": list(
+            selectors.organizations_needing_own_branch(organizations).order_by(
+                "community__name", "name", "pk"
+            )
+        ),
+        "too_large": list(selectors.branches_too_large(party_organizations).order_by("name")),
+        "needing_committee": list(
+            selectors.branches_needing_committee(party_organizations).order_by("name")
+        ),
+        "cross": selectors.cross_appointments(user.street_id, user=user),
+        "thresholds": {
+            "own_branch": selectors.OWN_BRANCH_MIN_FULL_MEMBERS,
+            "max_members": selectors.BRANCH_MAX_MEMBERS,
+            "committee": selectors.COMMITTEE_MIN_FULL_MEMBERS,
+        },
+    }
+    return render(request, "partybuilding/coverage.html", context)
+
+
+def _matrix_download(matrix) -> FileResponse:
+    """The matrix as .xlsx, built in memory: one query, a few hundred rows per street."""
+    workbook = openpyxl.Workbook(write_only=True)
+    sheet = workbook.create_sheet("党建覆盖")
+    for index, width in enumerate(MATRIX_WIDTHS, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = "A2"
+    bold = Font(bold=True)
+    header = []
+    for title in MATRIX_HEADERS:
+        cell = WriteOnlyCell(sheet, value=title)
+        cell.font = bold
+        header.append(cell)
+    sheet.append(header)
+    for org in matrix.iterator(chunk_size=2000):
+        label = COVERAGE_LABELS_ZH[org.coverage_kind]
+        if org.branch_establishment == Establishment.FUNCTIONAL:
+            label += FUNCTIONAL_SUFFIX_ZH
+        sheet.append(
+            [
+                _text_cell(sheet, org.community.name),
+                _text_cell(sheet, org.name),
+                label,
+                _text_cell(sheet, org.branch_name or ""),
+                _text_cell(sheet, org.liaison or ""),
+                org.full_members,
+            ]
+        )
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    buffer.seek(0)
+    filename = f"party-coverage-{timezone.localdate():%Y%m%d}.xlsx"
+    return FileResponse(
+        buffer, as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE
+    )
+
+
+def _text_cell(sheet, text: str):
+    """Text stays text: a value starting with '=' would otherwise become a formula."""
+    if not text:
+        return None
+    if not text.startswith("="):
+        return text
+    cell = WriteOnlyCell(sheet, value=text)
+    cell.data_type = "s"
+    return cell
+
+
+# --- Compliance ----------------------------------------------------------------------------
+
+FIRST_YEAR = 2000
+
+
+def _year(raw: str | None, today: datetime.date) -> int:
+    """The year asked for; anything unusable (or in the future) means this year."""
+    try:
+        year = int(raw or "")
+    except ValueError:
+        return today.year
+    return year if FIRST_YEAR <= year <= today.year else today.year
+
+
+@require_GET
+@staff_required
+def compliance(request):
+    today = timezone.localdate()
+    year = _year(request.GET.get("year"), today)
+    upto_month = today.month if year == today.year else 12
+    branches = PartyOrganization.objects.visible_to(request.user).select_related("community")
+    rows = selectors.compliance(branches, year, upto_month)
+    current_month = today.month if year == today.year else None
+    context = {
+        "year": year,
+        "previous_year": year - 1 if year > FIRST_YEAR else None,
+        "next_year": year + 1 if year < today.year else None,
+        "months": range(1, upto_month + 1),
+        "current_month": current_month,
+        "rows": rows,
+        "requirements": selectors.REQUIREMENTS,
+    }
+    return render(request, "partybuilding/compliance.html", context)
+
+
+# --- Members -------------------------------------------------------------------------------
+
+
+@require_GET
+@staff_required
+def members(request):
+    queryset = (
+        PartyMember.objects.visible_to(request.user)
+        .select_related("branch", "organization")
+        .order_by("branch__name", "name", "pk")
+    )
+    page = Paginator(queryset, MEMBERS_PER_PAGE).get_page(request.GET.get("page"))
+    full = sees_personal_data(request.user)
+    for member in page.object_list:
+        member.id_number_shown = member.id_number if full else mask_id_number(member.id_number)
+        member.phone_shown = member.phone if full else mask_phone(member.phone)
+    return render(
+        request,
+        "partybuilding/members.html",
+        {"page": page, "members": page.object_list, "masked": not full},
+    )
