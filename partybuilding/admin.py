@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from accounts.admin import ScopedAdminMixin, VisibleCommunityFilter
 from core.errors import ActionRefused
 from core.identifiers import mask_id_number, mask_phone
+from partybuilding.admin_coverage import add_to_organization_admin
 from partybuilding.admin_excel import PartyMemberExcelAdminMixin
 from partybuilding.choices import MemberStatus, PartyOrgKind
 from partybuilding.models import (
@@ -763,3 +764,7 @@ class PartyActivityAdmin(PartyChildAdmin):
         # The photo inline is read-only.
         for formset in formsets:
             formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+
+
+# The organization list in incubation's admin gets a "party coverage" filter from here.
+add_to_organization_admin()

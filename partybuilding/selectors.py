@@ -9,12 +9,9 @@ Definitions (DESIGN.md, "Party building"):
 - **Coverage kind** of an organization, first match wins:
   ``own_branch``   an active ``PartyCoverage`` by a party organization set up alone
                    (establishment ``single``);
-  ``joint_branch`` an active ``PartyCoverage`` by any other party organization — set up
-                   jointly, *functional* (功能型), or with no establishment recorded. A
-                   functional branch is a branch the party committee set up and approved,
-                   and the coverage row says it carries the organization's party life, so
-                   it counts as organization coverage; the matrix shows its establishment
-                   so a reader can tell it apart from a joint branch;
+  ``joint_branch`` an active ``PartyCoverage`` by any other branch (set up jointly;
+                   ``coverage_assign`` refuses functional branches, which are not set up
+                   in an organization);
   ``instructor``   no active coverage, an active ``InstructorAssignment``;
   ``none``         neither.
 - **Organization coverage** = own or joint branch. **Work coverage** = organization

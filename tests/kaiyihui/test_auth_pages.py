@@ -13,6 +13,11 @@ def test_the_login_page_is_in_chinese(client, db):
     assert 'lang="zh-hans"' in response.content.decode()
 
 
+def test_an_english_browser_still_gets_chinese(client, db):
+    response = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert "登录" in response.content.decode()
+
+
 def test_english_can_be_chosen(client, db):
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     response = client.get(reverse("login"))

@@ -440,3 +440,23 @@ def test_the_member_list_query_count_does_not_grow(client, tenant, count_queries
     assert len(client.get(url).context["members"]) == 30
     _assert_constant(small, large, f"member list ({role})")
     print(f"member list ({role}): {large[0]} queries")
+
+
+def test_the_admin_organization_list_filters_by_party_coverage(client, tenant):
+    from datetime import date
+
+    from partybuilding.models import PartyCoverage, PartyOrganization
+
+    top = PartyOrganization.objects.create(street=tenant.street, kind="committee", name="测试党委")
+    own = PartyOrganization.objects.create(
+        street=tenant.street, kind="branch", name="测试支部", parent=top, establishment="single"
+    )
+    PartyCoverage.objects.create(
+        branch=own, organization=tenant.org, liaison="王联络", started_on=date(2024, 1, 1)
+    )
+    client.force_login(tenant.street_admin)
+    url = "/admin/incubation/organization/"
+    covered = client.get(url, {"coverage": "own_branch"}).content.decode()
+    uncovered = client.get(url, {"coverage": "none"}).content.decode()
+    assert tenant.org.name in covered and tenant.other_org.name not in covered
+    assert tenant.other_org.name in uncovered and tenant.org.name not in uncovered
