@@ -15,7 +15,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import IO
-from zipfile import BadZipFile
 
 import openpyxl
 from django.core.exceptions import ValidationError
@@ -24,10 +23,11 @@ from django.utils.translation import gettext as _
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import InvalidFileException
 
 from accounts.models import Community
 from core.errors import ActionRefused
+from core.excel import XLSX_CONTENT_TYPE as XLSX_CONTENT_TYPE
+from core.excel import read_rows
 from core.identifiers import validate_mobile_or_phone
 from incubation import services
 from incubation.models import Organization
@@ -46,11 +46,9 @@ from incubation.resources import (
     ParsedRow,
     RowError,
     header_positions,
-    is_blank,
     parse_row,
 )
 
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Keys per lookup query and rows per INSERT: keeps each statement well under the parameter
 # limits of SQLite and PostgreSQL.
 BATCH_SIZE = 1000
@@ -159,43 +157,14 @@ def _communities(street, actor) -> dict[str, Community]:
 
 
 def _read_file(source, communities, street, report) -> list[ParsedRow] | None:
-    try:
-        workbook = openpyxl.load_workbook(source, read_only=True, data_only=True)
-    except (BadZipFile, InvalidFileException, KeyError, OSError, ValueError, TypeError):
-        report.errors.append(
-            RowError(
-                None,
-                "",
-                "file_unreadable",
-                _("The file cannot be read as an Excel workbook (.xlsx)."),
-            )
-        )
-        return None
-    try:
-        lines = workbook.worksheets[0].iter_rows(values_only=True)
-        positions = header_positions(next(lines, None))
-        if isinstance(positions, RowError):
-            report.errors.append(positions)
-            return None
-        rows = []
-        # Read-only worksheets yield empty rows for gaps, so counting keeps line numbers.
-        for line, values in enumerate(lines, start=FIRST_DATA_LINE):
-            if all(is_blank(value) for value in values):
-                continue  # blank rows (typically trailing ones) are not data
-            cells = {
-                header: values[index] if index < len(values) else None
-                for header, index in positions.items()
-            }
-            rows.append(parse_row(line, cells, communities, street))
-            if len(rows) > MAX_ROWS:
-                reason = _("The file has more than %(max)d rows; split it into several files.")
-                report.errors.append(
-                    RowError(None, "", "too_many_rows", reason % {"max": MAX_ROWS})
-                )
-                return None
-        return rows
-    finally:
-        workbook.close()
+    return read_rows(
+        source,
+        report,
+        positions=header_positions,
+        parse=lambda line, cells: parse_row(line, cells, communities, street),
+        max_rows=MAX_ROWS,
+        error=RowError,
+    )
 
 
 def _check_within_file(rows: list[ParsedRow], report: ImportReport) -> None:

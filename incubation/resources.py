@@ -19,6 +19,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.excel import FIRST_DATA_LINE as FIRST_DATA_LINE
+from core.excel import check_headers, is_blank
 from core.identifiers import (
     USCC_CHECKSUM_ERROR_CODES,
     validate_filing_number,
@@ -60,7 +62,6 @@ COLUMNS = (
 HEADERS = tuple(header for header, _field in COLUMNS)
 FIELD_FOR_HEADER = dict(COLUMNS)
 HEADER_FOR_FIELD = {field_name: header for header, field_name in FIELD_FOR_HEADER.items()}
-FIRST_DATA_LINE = 2  # line 1 is the header
 
 # --- Choice labels (what the export writes; the import accepts these and the aliases) ------
 
@@ -181,10 +182,6 @@ def required_error() -> CellError:
 
 # 15 significant digits is all an Excel number keeps; longer numbers have lost digits.
 _EXACT_NUMBER_LIMIT = 10**15
-
-
-def is_blank(value) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
 
 
 def read_text(value, *, max_length: int | None = None, exact: bool = False) -> str:
@@ -325,22 +322,14 @@ def read_count(value) -> int | None:
 
 def header_positions(header: tuple | None) -> dict[str, int] | RowError:
     """Column index of each header, in any order; or one error listing what is expected."""
-    positions, unknown = {}, []
-    for index, value in enumerate(header or ()):
-        text = read_text(value)
-        if text in HEADERS and text not in positions:
-            positions[text] = index
-        elif text:
-            unknown.append(text)
-    missing = [header for header in HEADERS if header not in positions]
-    if not missing and not unknown:
-        return positions
-    parts = [_("The headers must be: %(expected)s.") % {"expected": "、".join(HEADERS)}]
-    if missing:
-        parts.append(_("Missing: %(missing)s.") % {"missing": "、".join(missing)})
-    if unknown:
-        parts.append(_("Not recognized: %(unknown)s.") % {"unknown": "、".join(unknown)})
-    return RowError(1, "", "headers", " ".join(parts))
+    return check_headers(
+        header,
+        headers=HEADERS,
+        required=HEADERS,
+        expected=_("The headers must be: %(expected)s.") % {"expected": "、".join(HEADERS)},
+        read_text=read_text,
+        error=RowError,
+    )
 
 
 @dataclass

@@ -28,7 +28,6 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import IO
-from zipfile import BadZipFile
 
 import openpyxl
 from django.core.exceptions import ValidationError
@@ -38,9 +37,11 @@ from django.utils.translation import gettext as _
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import InvalidFileException
 
 from core.errors import ActionRefused
+from core.excel import FIRST_DATA_LINE as FIRST_DATA_LINE
+from core.excel import XLSX_CONTENT_TYPE as XLSX_CONTENT_TYPE
+from core.excel import check_headers, read_rows
 from core.identifiers import (
     mask_id_number,
     mask_phone,
@@ -51,7 +52,7 @@ from core.identifiers import (
 )
 from incubation.excel import ImportReport
 from incubation.models import Organization
-from incubation.resources import CellError, RowError, is_blank, read_date, read_text
+from incubation.resources import CellError, RowError, read_date, read_text
 from partybuilding.choices import MemberStatus, PartyOrgKind, Sex
 from partybuilding.models import PartyMember, PartyOrganization
 from partybuilding.services.members import (
@@ -63,10 +64,8 @@ from partybuilding.services.members import (
     members_bulk_update,
 )
 
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 BATCH_SIZE = 1000
 MAX_ROWS = 50_000
-FIRST_DATA_LINE = 2  # line 1 is the header
 
 # --- Columns ------------------------------------------------------------------------------
 
@@ -282,25 +281,15 @@ def parse_row(line: int, cells: dict) -> MemberRow:
 
 
 def _header_positions(header: tuple | None) -> dict[str, int] | RowError:
-    positions, unknown = {}, []
-    for index, value in enumerate(header or ()):
-        text = read_text(value)
-        if text in HEADERS and text not in positions:
-            positions[text] = index
-        elif text:
-            unknown.append(text)
-    missing = [header for header in REQUIRED_HEADERS if header not in positions]
-    if not missing and not unknown:
-        return positions
-    parts = [
-        _("The headers must be: %(expected)s (%(optional)s may be left out).")
-        % {"expected": "、".join(HEADERS), "optional": "、".join(sorted(OPTIONAL_HEADERS))}
-    ]
-    if missing:
-        parts.append(_("Missing: %(missing)s.") % {"missing": "、".join(missing)})
-    if unknown:
-        parts.append(_("Not recognized: %(unknown)s.") % {"unknown": "、".join(unknown)})
-    return RowError(1, "", "headers", " ".join(parts))
+    return check_headers(
+        header,
+        headers=HEADERS,
+        required=REQUIRED_HEADERS,
+        expected=_("The headers must be: %(expected)s (%(optional)s may be left out).")
+        % {"expected": "、".join(HEADERS), "optional": "、".join(sorted(OPTIONAL_HEADERS))},
+        read_text=read_text,
+        error=RowError,
+    )
 
 
 # --- Import -------------------------------------------------------------------------------
@@ -371,43 +360,14 @@ def import_members(source: str | IO[bytes], *, street, actor=None, dry_run: bool
 
 
 def _read_file(source, report: ImportReport) -> list[MemberRow] | None:
-    try:
-        workbook = openpyxl.load_workbook(source, read_only=True, data_only=True)
-    except (BadZipFile, InvalidFileException, KeyError, OSError, ValueError, TypeError):
-        report.errors.append(
-            RowError(
-                None,
-                "",
-                "file_unreadable",
-                _("The file cannot be read as an Excel workbook (.xlsx)."),
-            )
-        )
-        return None
-    try:
-        lines = workbook.worksheets[0].iter_rows(values_only=True)
-        positions = _header_positions(next(lines, None))
-        if isinstance(positions, RowError):
-            report.errors.append(positions)
-            return None
-        rows = []
-        # Read-only worksheets yield empty rows for gaps, so counting keeps line numbers.
-        for line, values in enumerate(lines, start=FIRST_DATA_LINE):
-            if all(is_blank(value) for value in values):
-                continue
-            cells = {
-                header: values[index] if index < len(values) else None
-                for header, index in positions.items()
-            }
-            rows.append(parse_row(line, cells))
-            if len(rows) > MAX_ROWS:
-                reason = _("The file has more than %(max)d rows; split it into several files.")
-                report.errors.append(
-                    RowError(None, "", "too_many_rows", reason % {"max": MAX_ROWS})
-                )
-                return None
-        return rows
-    finally:
-        workbook.close()
+    return read_rows(
+        source,
+        report,
+        positions=_header_positions,
+        parse=parse_row,
+        max_rows=MAX_ROWS,
+        error=RowError,
+    )
 
 
 def _chunks(items: list) -> Iterator[list]:

@@ -410,7 +410,9 @@ def members_bulk_update(*, changes: list[tuple[PartyMember, dict]], actor) -> in
     for start in range(0, len(ids), BULK_BATCH):
         chunk = ids[start : start + BULK_BATCH]
         locked.update(
-            PartyMember.objects.select_for_update(of=("self",)).select_related("branch").in_bulk(chunk)
+            PartyMember.objects.select_for_update(of=("self",))
+            .select_related("branch")
+            .in_bulk(chunk)
         )
     _refuse_outside_branches(actor, [member.branch for member in locked.values()])
     now = timezone.now()

@@ -2,8 +2,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from accounts.models import Community
+from core.management_base import street_from_option
 from incubation.excel import export_organizations
-from incubation.management.commands.import_organizations import street_from_option
 from incubation.models import Organization
 
 

@@ -1,0 +1,105 @@
+"""Shared plumbing of the Excel (.xlsx) imports: the header check and the workbook reader.
+
+The apps keep their columns, labels, row parsing and error type (``error`` below: a class
+built as ``error(line, column, code, reason)``, such as ``incubation.resources.RowError``).
+Line numbers are Excel line numbers: the header is line 1, the first data row is line 2.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import IO
+from zipfile import BadZipFile
+
+import openpyxl
+from django.utils.translation import gettext as _
+from openpyxl.utils.exceptions import InvalidFileException
+
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+FIRST_DATA_LINE = 2  # line 1 is the header
+
+
+def is_blank(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def check_headers(
+    header: tuple | None,
+    *,
+    headers: tuple[str, ...],
+    required: Iterable[str],
+    expected: str,
+    read_text: Callable,
+    error: Callable,
+):
+    """Column index of each header, in any order; or one ``error`` listing what is expected.
+
+    ``expected`` is the (translated) first sentence of that error.
+    """
+    positions, unknown = {}, []
+    for index, value in enumerate(header or ()):
+        text = read_text(value)
+        if text in headers and text not in positions:
+            positions[text] = index
+        elif text:
+            unknown.append(text)
+    missing = [name for name in required if name not in positions]
+    if not missing and not unknown:
+        return positions
+    parts = [expected]
+    if missing:
+        parts.append(_("Missing: %(missing)s.") % {"missing": "、".join(missing)})
+    if unknown:
+        parts.append(_("Not recognized: %(unknown)s.") % {"unknown": "、".join(unknown)})
+    return error(1, "", "headers", " ".join(parts))
+
+
+def read_rows(
+    source: str | IO[bytes],
+    report,
+    *,
+    positions: Callable,
+    parse: Callable,
+    max_rows: int,
+    error: Callable,
+) -> list | None:
+    """The parsed data rows of the first sheet, or None after adding an error to ``report``.
+
+    ``positions(header_values)`` returns the column index of each header or an ``error``;
+    ``parse(line, cells)`` builds one row from ``{header: value}``. Blank lines are skipped.
+    """
+    try:
+        workbook = openpyxl.load_workbook(source, read_only=True, data_only=True)
+    except (BadZipFile, InvalidFileException, KeyError, OSError, ValueError, TypeError):
+        report.errors.append(
+            error(
+                None,
+                "",
+                "file_unreadable",
+                _("The file cannot be read as an Excel workbook (.xlsx)."),
+            )
+        )
+        return None
+    try:
+        lines = workbook.worksheets[0].iter_rows(values_only=True)
+        found = positions(next(lines, None))
+        if isinstance(found, error):
+            report.errors.append(found)
+            return None
+        rows = []
+        # Read-only worksheets yield empty rows for gaps, so counting keeps line numbers.
+        for line, values in enumerate(lines, start=FIRST_DATA_LINE):
+            if all(is_blank(value) for value in values):
+                continue  # blank rows (typically trailing ones) are not data
+            cells = {
+                header: values[index] if index < len(values) else None
+                for header, index in found.items()
+            }
+            rows.append(parse(line, cells))
+            if len(rows) > max_rows:
+                reason = _("The file has more than %(max)d rows; split it into several files.")
+                report.errors.append(error(None, "", "too_many_rows", reason % {"max": max_rows}))
+                return None
+        return rows
+    finally:
+        workbook.close()
