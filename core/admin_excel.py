@@ -21,7 +21,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin.options import IncorrectLookupParameters
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.http import FileResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -77,11 +77,11 @@ class ExcelImportAdminMixin:
 
     def import_excel(self, source, *, street, actor, dry_run: bool):
         """Import ``source`` into ``street`` and return the report."""
-        raise NotImplementedError
+        raise ImproperlyConfigured(f"{type(self).__name__} must define import_excel()")
 
     def write_excel_export(self, request, queryset, buffer) -> str:
         """Write the export of ``queryset`` into ``buffer``; return the file name."""
-        raise NotImplementedError
+        raise ImproperlyConfigured(f"{type(self).__name__} must define write_excel_export()")
 
     def excel_import_context(self, request, street) -> dict:
         """Context of the import page: ``title``, ``intro`` and ``notes`` paragraphs,

@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
@@ -32,7 +33,7 @@ class ExcelImportCommand(BaseCommand):
 
     def import_file(self, path: Path, *, street, dry_run: bool):
         """Import ``path`` into ``street`` as the system; return the report."""
-        raise NotImplementedError
+        raise ImproperlyConfigured(f"{type(self).__name__} must define import_file()")
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="the .xlsx file")
