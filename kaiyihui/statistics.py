@@ -1,0 +1,98 @@
+"""The hub's headline figures, computed from data with aggregate queries (a constant number
+of queries however many rows). ``python manage.py stats --json`` prints them; the street
+dashboard will show the same dictionary.
+
+Grant and foundation figures join when the funding app has data models.
+"""
+
+import datetime
+from decimal import Decimal
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from accounts.models import Community, Street
+from incubation.choices import Grade, LegalStatus
+from incubation.models import Organization, Pairing
+from incubation.workflows import LIFECYCLE_STAGES
+from partybuilding.choices import DevelopmentStage, PartyOrgKind
+from partybuilding.models import Development, PartyActivity, PartyMember, PartyOrganization
+from partybuilding.selectors import coverage_rates, cross_appointments, in_register
+
+
+def _rate(value: Decimal | None) -> float | None:
+    return None if value is None else float(value)
+
+
+def headline_figures(
+    *,
+    street: Street | None = None,
+    community: Community | None = None,
+    today: datetime.date | None = None,
+) -> dict:
+    today = today or timezone.localdate()
+    orgs = Organization.objects.all()
+    party_orgs = PartyOrganization.objects.all()
+    members = PartyMember.objects.all()
+    developments = Development.objects.all()
+    activities = PartyActivity.objects.all()
+    if street is not None:
+        orgs = orgs.filter(community__street=street)
+        party_orgs = party_orgs.filter(street=street)
+        members = members.filter(branch__street=street)
+        developments = developments.filter(branch__street=street)
+        activities = activities.filter(branch__street=street)
+    if community is not None:
+        orgs = orgs.filter(community=community)
+        party_orgs = party_orgs.filter(community=community)
+        members = members.filter(organization__community=community)
+        developments = developments.filter(organization__community=community)
+        activities = activities.filter(branch__community=community)
+
+    by_stage = dict(orgs.values_list("stage").annotate(n=Count("pk")).order_by())
+    by_status = dict(orgs.values_list("legal_status").annotate(n=Count("pk")).order_by())
+    org_counts = orgs.aggregate(
+        total=Count("pk"), top_graded=Count("pk", filter=Q(grade__in=[Grade.A4, Grade.A5]))
+    )
+    party_counts = party_orgs.aggregate(
+        committees=Count("pk", filter=Q(kind=PartyOrgKind.COMMITTEE)),
+        general_branches=Count("pk", filter=Q(kind=PartyOrgKind.GENERAL_BRANCH)),
+        branches=Count("pk", filter=Q(kind=PartyOrgKind.BRANCH)),
+    )
+    rates = coverage_rates(in_register(orgs), group_by=None).total
+    secretaries = cross_appointments(street.pk if street else None)
+    if community is not None:
+        secretary_count = sum(
+            1 for row in secretaries.rows if row.organization.community_id == community.pk
+        )
+    else:
+        secretary_count = secretaries.count
+    return {
+        "organizations_total": org_counts["total"],
+        "organizations_by_stage": {
+            stage.value: by_stage.get(stage, 0) for stage in LIFECYCLE_STAGES
+        },
+        "organizations_by_legal_status": {
+            status.value: by_status.get(status, 0) for status in LegalStatus
+        },
+        "organizations_4a_or_above": org_counts["top_graded"],
+        "paired_grassroots_organizations": Pairing.objects.active()
+        .filter(mentee__in=orgs)
+        .values("mentee")
+        .distinct()
+        .count(),
+        "party_committees": party_counts["committees"],
+        "party_general_branches": party_counts["general_branches"],
+        "party_branches": party_counts["branches"],
+        "party_members": members.count(),
+        "leaders_serving_as_secretaries": secretary_count,
+        "members_developed": developments.filter(
+            stage__in=[DevelopmentStage.PROBATIONARY, DevelopmentStage.FULL]
+        ).count(),
+        "organizations_in_register": rates.denominator,
+        "organization_coverage_rate": _rate(rates.organization_rate),
+        "work_coverage_rate": _rate(rates.work_rate),
+        "party_activities_this_year": activities.filter(
+            date__year=today.year, date__lte=today
+        ).count(),
+    }

@@ -1,0 +1,115 @@
+import json
+from datetime import date
+
+import pytest
+import time_machine
+from django.core.management import call_command
+
+from kaiyihui.statistics import headline_figures
+from partybuilding.models import PartyActivity, PartyCoverage, PartyMember, PartyOrganization
+from tests.factories import OrganizationFactory, RegisteredOrganizationFactory
+
+
+def party_tree(tenant):
+    top = PartyOrganization.objects.create(street=tenant.street, kind="committee", name="党委")
+    middle = PartyOrganization.objects.create(
+        street=tenant.street, kind="general_branch", name="总支", parent=top
+    )
+    branch = PartyOrganization.objects.create(
+        street=tenant.street,
+        kind="branch",
+        name="支部",
+        parent=middle,
+        establishment="joint",
+        community=tenant.community,
+    )
+    return branch
+
+
+@time_machine.travel("2026-11-28 10:00 +0800")
+def test_it_counts_a_hand_made_street(tenant, outsider_tenant):
+    RegisteredOrganizationFactory(community=tenant.community, grade="4A", stage="management")
+    branch = party_tree(tenant)
+    PartyCoverage.objects.create(
+        branch=branch, organization=tenant.org, liaison="李", started_on=date(2025, 1, 1)
+    )
+    PartyMember.objects.create(
+        name="赵一",
+        sex="F",
+        birth_date=date(1949, 12, 31),
+        id_number="11010519491231002X",
+        branch=branch,
+        status="full",
+        joined_on=date(2000, 7, 1),
+        organization=tenant.org,
+    )
+    PartyActivity.objects.create(branch=branch, kind="theme_day", date=date(2026, 3, 5), title="a")
+    PartyActivity.objects.create(branch=branch, kind="theme_day", date=date(2025, 3, 5), title="b")
+
+    figures = headline_figures(street=tenant.street)
+
+    assert figures["organizations_total"] == 3
+    assert figures["organizations_by_stage"]["registration"] == 2
+    assert figures["organizations_by_stage"]["management"] == 1
+    assert figures["organizations_by_legal_status"] == {
+        "social_group": 1,
+        "private_non_enterprise": 0,
+        "foundation": 0,
+        "filed": 2,
+    }
+    assert figures["organizations_4a_or_above"] == 1
+    assert (figures["party_committees"], figures["party_general_branches"]) == (1, 1)
+    assert figures["party_branches"] == 1
+    assert figures["party_members"] == 1
+    assert figures["organization_coverage_rate"] == pytest.approx(1 / 3, abs=1e-4)
+    assert figures["work_coverage_rate"] == pytest.approx(1 / 3, abs=1e-4)
+    assert figures["party_activities_this_year"] == 1
+    # The other street is not counted.
+    assert headline_figures(street=outsider_tenant.street)["party_members"] == 0
+
+
+def test_a_new_organization_changes_the_total(tenant):
+    before = headline_figures(street=tenant.street)["organizations_total"]
+    OrganizationFactory(community=tenant.community)
+    assert headline_figures(street=tenant.street)["organizations_total"] == before + 1
+
+
+def test_the_query_count_does_not_grow_with_rows(tenant, count_queries):
+    with count_queries() as few:
+        headline_figures(street=tenant.street)
+    for _ in range(20):
+        OrganizationFactory(community=tenant.community)
+    with count_queries() as many:
+        headline_figures(street=tenant.street)
+    assert few.count == many.count, many.dump()
+
+
+def test_the_command_prints_json_narrowed_to_a_community(tenant, capsys):
+    call_command(
+        "stats", "--json", "--street", tenant.street.code, "--community", tenant.community.code
+    )
+    figures = json.loads(capsys.readouterr().out)
+    assert figures["organizations_total"] == 1
+    assert set(figures["organizations_by_stage"]) == {
+        "registration",
+        "onboarding",
+        "management",
+        "annual_review",
+        "re_election",
+        "awards",
+    }
+
+
+@time_machine.travel("2026-11-28 10:00 +0800")
+def test_the_demo_reproduces_the_published_figures(db, settings):
+    settings.DEBUG = True
+    call_command("seed_demo")
+    figures = headline_figures()
+    assert figures["organizations_total"] == 477
+    assert figures["paired_grassroots_organizations"] == 138
+    assert (figures["party_committees"], figures["party_general_branches"]) == (1, 6)
+    assert figures["party_branches"] == 36
+    assert figures["party_members"] == 326
+    assert figures["leaders_serving_as_secretaries"] == 23
+    assert figures["members_developed"] == 35
+    assert figures["party_activities_this_year"] >= 300
