@@ -1,11 +1,15 @@
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from accounts.roles import roles_of
+from accounts.roles import Role, roles_of
+from kaiyihui.dashboard import legal_status_bars, stage_bars
 from kaiyihui.health import run_checks
+from kaiyihui.statistics import headline_figures
 
 
 @never_cache
@@ -28,6 +32,42 @@ def home(request):
         request,
         "home.html",
         {"roles": roles_of(request.user), "organizations": organizations[:20]},
+    )
+
+
+DASHBOARD_ROLES = {Role.STREET_ADMIN, Role.COMMUNITY_STAFF}
+
+
+@login_required
+def dashboard(request):
+    """Street staff see their street, community staff their community."""
+    user = request.user
+    roles = roles_of(user)
+    if not (user.is_superuser or roles & DASHBOARD_ROLES):
+        raise PermissionDenied
+    community = None
+    if not user.is_superuser and Role.STREET_ADMIN not in roles:
+        community = user.community
+    street = None if user.is_superuser and not user.street_id else user.street
+    figures = headline_figures(street=street, community=community)
+    return render(
+        request,
+        "dashboard.html",
+        {
+            "figures": figures,
+            "community": community,
+            "street": street,
+            "stage_bars": stage_bars(figures, community),
+            "legal_status_bars": legal_status_bars(figures, community),
+            "organizations_url": reverse("admin:incubation_organization_changelist"),
+            "top_graded_url": reverse("admin:incubation_organization_changelist")
+            + "?grade__in=4A,5A",
+            "coverage_url": reverse("partybuilding:coverage"),
+            "members_url": reverse("partybuilding:members"),
+            "compliance_url": reverse("partybuilding:compliance"),
+            "pairings_url": reverse("admin:incubation_pairing_changelist")
+            + "?ended_on__isnull=True",
+        },
     )
 
 

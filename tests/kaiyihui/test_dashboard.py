@@ -1,0 +1,38 @@
+from django.urls import reverse
+
+from tests.factories import OrganizationFactory
+
+
+def test_street_staff_see_the_street_figures_with_links(client, tenant, outsider_tenant):
+    client.force_login(tenant.street_admin)
+    response = client.get(reverse("dashboard"))
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert response.context["figures"]["organizations_total"] == 2
+    assert "街道工作台" in body or "Street dashboard" in body
+    assert "/admin/incubation/organization/?stage=registration" in body
+
+
+def test_community_staff_see_their_community_only(client, tenant):
+    client.force_login(tenant.community_staff)
+    response = client.get(reverse("dashboard"))
+    assert response.context["figures"]["organizations_total"] == 1
+    assert f"community={tenant.community.pk}" in response.content.decode()
+
+
+def test_leaders_and_evaluators_are_refused(client, tenant):
+    for user in (tenant.leader, tenant.evaluator):
+        client.force_login(user)
+        assert client.get(reverse("dashboard")).status_code == 403
+
+
+def test_the_dashboard_query_count_does_not_grow_with_rows(client, tenant, count_queries):
+    client.force_login(tenant.street_admin)
+    client.get(reverse("dashboard"))
+    with count_queries() as few:
+        client.get(reverse("dashboard"))
+    for _ in range(25):
+        OrganizationFactory(community=tenant.community)
+    with count_queries() as many:
+        client.get(reverse("dashboard"))
+    assert few.count == many.count, many.dump()
