@@ -103,3 +103,23 @@ def read_rows(
         return rows
     finally:
         workbook.close()
+
+
+def start_export_sheet(workbook, title: str, headers, widths: dict, default_width: int):
+    """A write-only sheet with the column widths, a frozen bold header row, ready for rows."""
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    sheet = workbook.create_sheet(title)
+    for index, header in enumerate(headers, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = widths.get(header, default_width)
+    sheet.freeze_panes = "A2"
+    bold = Font(bold=True)
+    header_cells = []
+    for header in headers:
+        cell = WriteOnlyCell(sheet, value=header)
+        cell.font = bold
+        header_cells.append(cell)
+    sheet.append(header_cells)
+    return sheet

@@ -21,13 +21,11 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
 from accounts.models import Community
 from core.errors import ActionRefused
 from core.excel import XLSX_CONTENT_TYPE as XLSX_CONTENT_TYPE
-from core.excel import read_rows
+from core.excel import read_rows, start_export_sheet
 from core.identifiers import validate_mobile_or_phone
 from incubation import services
 from incubation.models import Organization
@@ -340,17 +338,7 @@ def export_organizations(queryset, destination: str | IO[bytes]) -> int:
     of queries however many organizations there are.
     """
     workbook = openpyxl.Workbook(write_only=True)
-    sheet = workbook.create_sheet("社会组织")
-    for index, header in enumerate(HEADERS, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = _COLUMN_WIDTHS.get(header, 12)
-    sheet.freeze_panes = "A2"
-    bold = Font(bold=True)
-    header_cells = []
-    for header in HEADERS:
-        cell = WriteOnlyCell(sheet, value=header)
-        cell.font = bold
-        header_cells.append(cell)
-    sheet.append(header_cells)
+    sheet = start_export_sheet(workbook, "社会组织", HEADERS, _COLUMN_WIDTHS, 12)
     count = 0
     for org in queryset.select_related("community").iterator(chunk_size=2000):
         sheet.append(list(_export_cells(sheet, org)))

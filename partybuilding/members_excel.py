@@ -35,13 +35,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
 from core.errors import ActionRefused
 from core.excel import FIRST_DATA_LINE as FIRST_DATA_LINE
 from core.excel import XLSX_CONTENT_TYPE as XLSX_CONTENT_TYPE
-from core.excel import check_headers, read_rows
+from core.excel import check_headers, read_rows, start_export_sheet
 from core.identifiers import (
     mask_id_number,
     mask_phone,
@@ -627,17 +625,8 @@ def export_members(queryset, destination: str | IO[bytes], *, masked: bool) -> i
     back. Streams in a constant number of queries however many members there are.
     """
     workbook = openpyxl.Workbook(write_only=True)
-    sheet = workbook.create_sheet(MASKED_SHEET_TITLE if masked else SHEET_TITLE)
-    for index, header in enumerate(HEADERS, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = _COLUMN_WIDTHS.get(header, 10)
-    sheet.freeze_panes = "A2"
-    bold = Font(bold=True)
-    header_cells = []
-    for header in HEADERS:
-        cell = WriteOnlyCell(sheet, value=header)
-        cell.font = bold
-        header_cells.append(cell)
-    sheet.append(header_cells)
+    title = MASKED_SHEET_TITLE if masked else SHEET_TITLE
+    sheet = start_export_sheet(workbook, title, HEADERS, _COLUMN_WIDTHS, 10)
     count = 0
     members = queryset.select_related("branch", "organization").order_by(
         "branch__name", "name", "pk"

@@ -21,6 +21,7 @@ from incubation.rules import add_years
 from partybuilding.choices import DevelopmentStage, MemberStatus, PartyOrgKind
 from partybuilding.models import Development, DevelopmentEvent, PartyMember, PartyOrganization
 from partybuilding.permissions import can_manage_party, refuse_unless
+from partybuilding.services.members import member_create
 from partybuilding.workflows import (
     DEVELOPMENT_TRANSITIONS,
     MIN_APPLICANT_AGE,
@@ -143,7 +144,9 @@ def _admit(development: Development, on: datetime.date) -> PartyMember:
             _("A party member with the ID number of %(name)s is already recorded.")
             % {"name": development.name}
         )
-    member = PartyMember(
+    # The actor's right was checked by development_advance; the roll entry itself is the
+    # members service's (the same checks as any member put on a branch's roll).
+    return member_create(
         name=development.name,
         sex=development.sex,
         birth_date=development.birth_date,
@@ -153,11 +156,8 @@ def _admit(development: Development, on: datetime.date) -> PartyMember:
         branch=development.branch,
         status=MemberStatus.PROBATIONARY,
         joined_on=on,
-        probation_ends_on=probation_normal_end(on),
+        actor=None,
     )
-    member.full_clean()
-    member.save()
-    return member
 
 
 def development_advance(
