@@ -39,6 +39,7 @@ ROLE_PERMISSIONS = {
         "evaluation.*",
         "funding.*",
         "kaiyihui.*",
+        "jobs.view_job",
         "django_celery_beat.view_*",
     ],
     Role.COMMUNITY_STAFF: [
@@ -49,6 +50,7 @@ ROLE_PERMISSIONS = {
         "partybuilding.view_*",
         "evaluation.view_*",
         "funding.view_*",
+        "jobs.view_job",
     ],
     Role.PARTY_WORKER: [
         "accounts.view_community",

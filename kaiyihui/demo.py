@@ -5,6 +5,8 @@ from django.db import transaction
 from accounts.demo import seed_accounts, seed_geography
 from incubation.demo import seed_organizations
 from incubation.models import Pairing
+from evaluation.demo import seed_evaluation
+from funding.demo import seed_funding
 from partybuilding.demo import seed_party
 
 
@@ -14,10 +16,14 @@ def seed_demo() -> dict[str, int]:
     users = seed_accounts(street)
     orgs = seed_organizations(street, users)
     party = seed_party(street, users)
+    evaluation = seed_evaluation(street, users)
+    funding = seed_funding(street, users)
     return {
         "communities": street.communities.count(),
         "users": len(users),
         "organizations": len(orgs),
         "pairings": Pairing.objects.active().filter(mentee__community__street=street).count(),
         **party,
+        **evaluation,
+        **funding,
     }

@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     # Our apps, lowest layer first: an app imports only the apps above it in this list.
     "accounts",
     "notifications",
+    "jobs",
     "incubation",
     "partybuilding",
     "evaluation",
@@ -235,6 +236,18 @@ CELERY_BEAT_SCHEDULE = {
     "party-reminders": {
         "task": "partybuilding.send_reminders",
         "schedule": crontab(hour=8, minute=10),
+    },
+    "evaluation-reminders": {
+        "task": "evaluation.send_reminders",
+        "schedule": crontab(hour=8, minute=20),
+    },
+    "funding-reminders": {
+        "task": "funding.send_reminders",
+        "schedule": crontab(hour=8, minute=30),
+    },
+    "jobs-requeue-waiting": {
+        "task": "jobs.requeue_waiting",
+        "schedule": crontab(minute="*/5"),
     },
     "credit-list-escalation": {
         "task": "incubation.escalate_credit_listings",

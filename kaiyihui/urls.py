@@ -27,6 +27,9 @@ urlpatterns = [
     path("organizations/", include("incubation.urls")),
     path("notifications/", include("notifications.urls")),
     path("party/", include("partybuilding.urls")),
+    path("evaluation/", include("evaluation.urls")),
+    path("funding/", include("funding.urls")),
+    path("jobs/", include("jobs.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -19,6 +19,12 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    # Stored files (reports, attachments, job results) never land in the working tree.
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
 def _roles(db):
     # Groups come from post_migrate; a reused or flushed database may lack them.
     roles_sync()

@@ -1,0 +1,104 @@
+"""Starting and running jobs. The task only calls ``job_run``; everything a job does to its
+own row happens here."""
+
+import datetime
+import logging
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from kombu.exceptions import OperationalError
+
+from jobs.models import Job, JobStatus
+from jobs.runners import RUNNERS
+
+logger = logging.getLogger(__name__)
+
+# A queued job no worker has picked up after this long is enqueued again (the broker was
+# down when it was started, or its message was lost).
+REQUEUE_AFTER = datetime.timedelta(minutes=2)
+
+
+def job_start(*, kind: str, actor, street=None, title: str, params: dict | None = None) -> Job:
+    if kind not in RUNNERS:
+        raise ValueError(f"no runner registered for job kind {kind!r}")
+    job = Job.objects.create(
+        kind=kind,
+        title=title,
+        params=params or {},
+        created_by=actor if getattr(actor, "pk", None) else None,
+        street=street,
+    )
+    transaction.on_commit(lambda: job_enqueue(job.pk))
+    return job
+
+
+def job_enqueue(job_id: int) -> bool:
+    """Hand the job to a worker. With the broker down the job stays queued, says so, and
+    the requeue sweep (or the next page view's retry) sends it later: nothing is lost."""
+    from jobs.tasks import run_job
+
+    try:
+        run_job.delay(job_id)
+    except OperationalError as exc:
+        logger.warning("job %s stays queued, broker unavailable: %s", job_id, exc)
+        Job.objects.filter(pk=job_id, status=JobStatus.QUEUED).update(
+            message="broker-unavailable", updated_at=timezone.now()
+        )
+        return False
+    return True
+
+
+def job_requeue_waiting(now: datetime.datetime | None = None) -> int:
+    now = now or timezone.now()
+    waiting = Job.objects.filter(status=JobStatus.QUEUED, updated_at__lt=now - REQUEUE_AFTER)
+    sent = 0
+    for job_id in waiting.values_list("pk", flat=True):
+        Job.objects.filter(pk=job_id).update(updated_at=now)
+        sent += job_enqueue(job_id)
+    return sent
+
+
+def _progress_reporter(job: Job):
+    def progress(done: int, total: int | None = None) -> None:
+        changes = {"done": done, "updated_at": timezone.now()}
+        if total is not None:
+            changes["total"] = job.total = total
+        job.done = done
+        Job.objects.filter(pk=job.pk).update(**changes)
+
+    return progress
+
+
+def job_run(job_id: int) -> Job | None:
+    """Run one job to its end. A finished job is left alone, so a redelivered task message
+    does nothing twice; a job found ``running`` was interrupted and runs again (its runner
+    skips what is already done)."""
+    with transaction.atomic():
+        job = Job.objects.select_for_update().filter(pk=job_id).first()
+        if job is None or job.finished:
+            return job
+        job.status = JobStatus.RUNNING
+        job.attempts += 1
+        job.message = ""
+        job.started_at = job.started_at or timezone.now()
+        job.save(update_fields=["status", "attempts", "message", "started_at", "updated_at"])
+    runner = RUNNERS[job.kind]
+    try:
+        output = runner.fn(job, _progress_reporter(job))
+    except Exception as exc:
+        job.status = JobStatus.FAILED
+        job.message = str(exc)[:2000]
+        job.finished_at = timezone.now()
+        job.save(update_fields=["status", "message", "finished_at", "updated_at"])
+        raise
+    if output is not None:
+        filename, content = output
+        if job.result:
+            job.result.delete(save=False)
+        job.result.save(filename, ContentFile(content), save=False)
+    job.status = JobStatus.DONE
+    job.done = max(job.done, job.total)
+    job.finished_at = timezone.now()
+    job.save(update_fields=["status", "done", "result", "finished_at", "updated_at"])
+    return job
