@@ -3,10 +3,10 @@
 from django.db import transaction
 
 from accounts.demo import seed_accounts, seed_geography
-from incubation.demo import seed_organizations
-from incubation.models import Pairing
 from evaluation.demo import seed_evaluation
 from funding.demo import seed_funding
+from incubation.demo import seed_organizations
+from incubation.models import Pairing
 from partybuilding.demo import seed_party
 
 

@@ -6,13 +6,15 @@ Grant and foundation figures join when the funding app has data models.
 """
 
 import datetime
+from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import ExtractMonth, ExtractYear
 from django.utils import timezone
 
 from accounts.models import Community, Street
-from incubation.choices import Grade, LegalStatus
+from incubation.choices import Grade, GrowthLevel, LegalStatus
 from incubation.models import Organization, Pairing
 from incubation.workflows import LIFECYCLE_STAGES
 from partybuilding.choices import DevelopmentStage, PartyOrgKind
@@ -24,13 +26,22 @@ def _rate(value: Decimal | None) -> float | None:
     return None if value is None else float(value)
 
 
-def headline_figures(
-    *,
-    street: Street | None = None,
-    community: Community | None = None,
-    today: datetime.date | None = None,
-) -> dict:
-    today = today or timezone.localdate()
+def _counted(queryset, field: str) -> dict:
+    return dict(queryset.values_list(field).annotate(n=Count("pk")).order_by())
+
+
+@dataclass(frozen=True)
+class _Scope:
+    """The querysets behind the figures, narrowed to one street and/or community."""
+
+    orgs: QuerySet
+    party_orgs: QuerySet
+    members: QuerySet
+    developments: QuerySet
+    activities: QuerySet
+
+
+def _scope(street: Street | None, community: Community | None) -> _Scope:
     orgs = Organization.objects.all()
     party_orgs = PartyOrganization.objects.all()
     members = PartyMember.objects.all()
@@ -48,9 +59,25 @@ def headline_figures(
         members = members.filter(organization__community=community)
         developments = developments.filter(organization__community=community)
         activities = activities.filter(branch__community=community)
+    return _Scope(orgs, party_orgs, members, developments, activities)
 
-    by_stage = dict(orgs.values_list("stage").annotate(n=Count("pk")).order_by())
-    by_status = dict(orgs.values_list("legal_status").annotate(n=Count("pk")).order_by())
+
+def headline_figures(
+    *,
+    street: Street | None = None,
+    community: Community | None = None,
+    today: datetime.date | None = None,
+) -> dict:
+    today = today or timezone.localdate()
+    scope = _scope(street, community)
+    orgs, party_orgs, members = scope.orgs, scope.party_orgs, scope.members
+    developments, activities = scope.developments, scope.activities
+
+    by_stage = _counted(orgs, "stage")
+    by_status = _counted(orgs, "legal_status")
+    by_growth = _counted(orgs, "growth_level")
+    by_grade = _counted(orgs, "grade")
+    by_community = _counted(orgs, "community__name")
     org_counts = orgs.aggregate(
         total=Count("pk"), top_graded=Count("pk", filter=Q(grade__in=[Grade.A4, Grade.A5]))
     )
@@ -75,6 +102,14 @@ def headline_figures(
         "organizations_by_legal_status": {
             status.value: by_status.get(status, 0) for status in LegalStatus
         },
+        "organizations_by_growth_level": {
+            level.value: by_growth.get(level, 0) for level in GrowthLevel
+        },
+        "organizations_by_grade": {
+            **{grade.value: by_grade.get(grade, 0) for grade in Grade},
+            "ungraded": by_grade.get("", 0),
+        },
+        "organizations_by_community": dict(sorted(by_community.items())),
         "organizations_4a_or_above": org_counts["top_graded"],
         "paired_grassroots_organizations": Pairing.objects.active()
         .filter(mentee__in=orgs)
@@ -95,4 +130,46 @@ def headline_figures(
         "party_activities_this_year": activities.filter(
             date__year=today.year, date__lte=today
         ).count(),
+    }
+
+
+TREND_YEARS = 5
+
+
+def trend_figures(
+    *,
+    street: Street | None = None,
+    community: Community | None = None,
+    today: datetime.date | None = None,
+) -> dict:
+    """Month by month this year and year on year for the last five years (one grouped
+    query per series)."""
+    today = today or timezone.localdate()
+    scope = _scope(street, community)
+    years = list(range(today.year - TREND_YEARS + 1, today.year + 1))
+    by_month = dict(
+        scope.activities.filter(date__year=today.year, date__lte=today)
+        .annotate(month=ExtractMonth("date"))
+        .values_list("month")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    activities_by_year = dict(
+        scope.activities.filter(date__year__gte=years[0], date__lte=today)
+        .annotate(year=ExtractYear("date"))
+        .values_list("year")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    founded_by_year = dict(
+        scope.orgs.filter(founded_on__year__gte=years[0])
+        .annotate(year=ExtractYear("founded_on"))
+        .values_list("year")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return {
+        "party_activities_by_month": {month: by_month.get(month, 0) for month in range(1, 13)},
+        "party_activities_by_year": {year: activities_by_year.get(year, 0) for year in years},
+        "organizations_founded_by_year": {year: founded_by_year.get(year, 0) for year in years},
     }

@@ -3,13 +3,24 @@ from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from accounts.models import Community
 from accounts.roles import Role, roles_of
-from kaiyihui.dashboard import legal_status_bars, stage_bars
+from kaiyihui.dashboard import (
+    activity_month_columns,
+    activity_year_columns,
+    community_bars,
+    founded_year_columns,
+    grade_bars,
+    growth_level_bars,
+    legal_status_bars,
+    stage_bars,
+)
 from kaiyihui.health import run_checks
-from kaiyihui.statistics import headline_figures
+from kaiyihui.statistics import headline_figures, trend_figures
 
 
 @never_cache
@@ -50,6 +61,8 @@ def dashboard(request):
         community = user.community
     street = None if user.is_superuser and not user.street_id else user.street
     figures = headline_figures(street=street, community=community)
+    trends = trend_figures(street=street, community=community)
+    year = timezone.localdate().year
     return render(
         request,
         "dashboard.html",
@@ -59,6 +72,16 @@ def dashboard(request):
             "street": street,
             "stage_bars": stage_bars(figures, community),
             "legal_status_bars": legal_status_bars(figures, community),
+            "growth_level_bars": growth_level_bars(figures, community),
+            "grade_bars": grade_bars(figures, community),
+            "community_bars": None
+            if community
+            else community_bars(figures, Community.objects.visible_to(user)),
+            "trends": trends,
+            "year": year,
+            "activity_month_columns": activity_month_columns(trends, year),
+            "activity_year_columns": activity_year_columns(trends),
+            "founded_year_columns": founded_year_columns(trends),
             "organizations_url": reverse("admin:incubation_organization_changelist"),
             "top_graded_url": reverse("admin:incubation_organization_changelist")
             + "?grade__in=4A,5A",

@@ -36,3 +36,28 @@ def test_the_dashboard_query_count_does_not_grow_with_rows(client, tenant, count
     with count_queries() as many:
         client.get(reverse("dashboard"))
     assert few.count == many.count, many.dump()
+
+
+def test_every_chart_link_opens_its_list(client, tenant):
+    client.force_login(tenant.street_admin)
+    response = client.get(reverse("dashboard"))
+    context = response.context
+    links = [
+        bar.url
+        for name in (
+            "stage_bars",
+            "legal_status_bars",
+            "growth_level_bars",
+            "grade_bars",
+            "community_bars",
+        )
+        for bar in context[name]
+    ]
+    links += [
+        column.url
+        for name in ("activity_month_columns", "activity_year_columns", "founded_year_columns")
+        for column in context[name]
+    ]
+    assert len(links) > 30
+    for url in set(links):
+        assert client.get(url).status_code == 200, url

@@ -5,7 +5,7 @@ import pytest
 import time_machine
 from django.core.management import call_command
 
-from kaiyihui.statistics import headline_figures
+from kaiyihui.statistics import headline_figures, trend_figures
 from partybuilding.models import PartyActivity, PartyCoverage, PartyMember, PartyOrganization
 from tests.factories import OrganizationFactory, RegisteredOrganizationFactory
 
@@ -66,6 +66,36 @@ def test_it_counts_a_hand_made_street(tenant, outsider_tenant):
     assert figures["party_activities_this_year"] == 1
     # The other street is not counted.
     assert headline_figures(street=outsider_tenant.street)["party_members"] == 0
+
+
+@time_machine.travel("2026-11-28 10:00 +0800")
+def test_it_breaks_organizations_down_and_draws_trends(tenant, outsider_tenant):
+    RegisteredOrganizationFactory(
+        community=tenant.community, grade="5A", growth_level="hub_org", founded_on=date(2024, 6, 1)
+    )
+    RegisteredOrganizationFactory(community=tenant.other_community, founded_on=date(2019, 6, 1))
+    branch = party_tree(tenant)
+    for day in (date(2026, 1, 5), date(2026, 1, 25), date(2026, 11, 2), date(2024, 5, 1)):
+        PartyActivity.objects.create(branch=branch, kind="theme_day", date=day, title="x")
+    # Planned for next month: not yet an activity held this year.
+    PartyActivity.objects.create(
+        branch=branch, kind="theme_day", date=date(2026, 12, 25), title="y"
+    )
+
+    figures = headline_figures(street=tenant.street)
+    assert figures["organizations_by_grade"]["5A"] == 1
+    assert figures["organizations_by_grade"]["ungraded"] == 3
+    assert figures["organizations_by_growth_level"]["hub_org"] == 1
+    assert figures["organizations_by_community"] == {"a一社区": 2, "a二社区": 2}
+
+    trends = trend_figures(street=tenant.street)
+    assert trends["party_activities_by_month"][1] == 2
+    assert trends["party_activities_by_month"][11] == 1
+    assert trends["party_activities_by_month"][12] == 0
+    assert trends["party_activities_by_year"] == {2022: 0, 2023: 0, 2024: 1, 2025: 0, 2026: 3}
+    assert trends["organizations_founded_by_year"][2024] == 1
+    assert 2019 not in trends["organizations_founded_by_year"]
+    assert trend_figures(street=outsider_tenant.street)["party_activities_by_year"][2026] == 0
 
 
 def test_a_new_organization_changes_the_total(tenant):
