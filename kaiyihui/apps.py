@@ -14,6 +14,18 @@ class KaiyihuiConfig(AppConfig):
     def ready(self):
         from django.contrib import admin
 
+        from kaiyihui import jobs  # noqa: F401  (registers the report job runner)
+        from notifications.kinds import register_kind
+
+        register_kind("statistics_report", _("Statistics report ready"))
+        from django.db.models.signals import post_migrate
+
+        from kaiyihui.schedule import schedule_sync_after_migrate
+
+        post_migrate.connect(
+            schedule_sync_after_migrate, sender=self, dispatch_uid="kaiyihui.schedule_sync"
+        )
+
         admin.site.site_header = settings.PLATFORM_NAME
         admin.site.site_title = settings.PLATFORM_NAME
         admin.site.index_title = _("Street office administration")

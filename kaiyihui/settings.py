@@ -249,6 +249,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "jobs.requeue_waiting",
         "schedule": crontab(minute="*/5"),
     },
+    "statistics-reports": {
+        "task": "kaiyihui.scheduled_reports",
+        "schedule": crontab(day_of_month=1, hour=6, minute=0),
+    },
     "credit-list-escalation": {
         "task": "incubation.escalate_credit_listings",
         "schedule": crontab(hour=2, minute=30),

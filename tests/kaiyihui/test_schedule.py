@@ -1,0 +1,34 @@
+from django.conf import settings
+from django_celery_beat.models import PeriodicTask
+
+from kaiyihui.schedule import schedule_sync
+
+
+def test_the_beat_schedule_from_code_is_in_the_admin_tables(db):
+    schedule_sync()
+    tasks = {task.name: task for task in PeriodicTask.objects.select_related("crontab")}
+    assert set(settings.CELERY_BEAT_SCHEDULE) <= set(tasks)
+    report = tasks["statistics-reports"]
+    assert report.task == "kaiyihui.scheduled_reports"
+    assert (report.crontab.day_of_month, report.crontab.hour, report.crontab.minute) == (
+        "1",
+        "6",
+        "0",
+    )
+    assert str(report.crontab.timezone) == "Asia/Shanghai"
+
+
+def test_a_task_switched_off_in_the_admin_stays_off(db):
+    schedule_sync()
+    PeriodicTask.objects.filter(name="party-reminders").update(enabled=False)
+    schedule_sync()
+    assert not PeriodicTask.objects.get(name="party-reminders").enabled
+    assert PeriodicTask.objects.filter(name="party-reminders").count() == 1
+
+
+def test_street_staff_see_the_schedule_in_the_admin(client, tenant):
+    schedule_sync()
+    client.force_login(tenant.street_admin)
+    page = client.get("/admin/django_celery_beat/periodictask/")
+    assert page.status_code == 200
+    assert "statistics-reports" in page.content.decode()
