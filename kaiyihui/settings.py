@@ -61,7 +61,8 @@ if not SECRET_KEY:
             "secret (python -c 'import secrets; print(secrets.token_urlsafe(50))'), or set "
             "DJANGO_DEBUG=true on a development machine."
         )
-    SECRET_KEY = "insecure-development-only-key-do-not-use-in-production"
+    # Debug only: production refuses to start without a secret (above).
+    SECRET_KEY = "insecure-development-only-key-do-not-use-in-production"  # nosec B105
 
 ALLOWED_HOSTS = env.list(
     "DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"] if DEBUG else []
@@ -312,6 +313,7 @@ LOGGING = {
 
 # --- Platform -------------------------------------------------------------------------
 PLATFORM_NAME = _("Kaiyihui Social Organization Service Platform")
-DEMO_PASSWORD = "kaiyihui2026"
+# The documented demo logins (seed_demo refuses to run with debug off).
+DEMO_PASSWORD = "kaiyihui2026"  # nosec B105
 # Used for links in e-mails, which have no request to take the host from.
 PLATFORM_BASE_URL = env.str("PLATFORM_BASE_URL", default="http://127.0.0.1:8000")
