@@ -5,5 +5,6 @@ from celery import shared_task
 
 @shared_task(name="funding.send_reminders", acks_late=True)
 def send_reminders() -> int:
-    # The reminders of this app arrive with its issue.
-    return 0
+    from funding.reminders import send_report_reminders
+
+    return send_report_reminders()
