@@ -1,0 +1,243 @@
+"""Staff pages of the micro-venture grants: per call the ranking table with the budget bar,
+awards, paid and outstanding amounts (and the same as Excel); per application the
+decision and delivery actions; per organization every grant received.
+
+Street and community staff (and superusers) open them; anyone else gets 403. Rows come
+through ``visible_to``, so another street's call or application is a 404; the action
+buttons follow the permission predicates (community staff only look)."""
+
+import io
+from functools import wraps
+
+import openpyxl
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts.roles import Role, roles_of
+from accounts.scoping import get_visible_or_404
+from core.errors import ActionRefused
+from core.excel import XLSX_CONTENT_TYPE, start_export_sheet
+from funding import permissions, selectors
+from funding.forms import (
+    AcceptanceForm,
+    AgreementForm,
+    DecisionForm,
+    PaymentForm,
+    TerminationForm,
+)
+from funding.models import Application, GrantCall, Tranche
+from funding.services.applications import application_transition
+from funding.services.delivery import tranche_pay
+from funding.workflows import APPLICATION_TRANSITIONS, ApplicationStatus
+from incubation.models import Organization
+
+S = ApplicationStatus
+STAFF_ROLES = frozenset({Role.STREET_ADMIN, Role.COMMUNITY_STAFF})
+
+
+def staff_required(view):
+    @wraps(view)
+    @login_required
+    def wrapped(request, *args, **kwargs):
+        user = request.user
+        if not (user.is_superuser or roles_of(user) & STAFF_ROLES):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+@require_GET
+@staff_required
+def call_staff(request, pk):
+    call = get_visible_or_404(GrantCall, request.user, pk=pk)
+    rows = selectors.ranking(call, Application.objects.visible_to(request.user).filter(call=call))
+    summary = selectors.call_summary(call)
+    criteria = list(call.criteria.all())
+    for row in rows:
+        row.criterion_scores = [row.by_criterion.get(c.pk) for c in criteria]
+    bar_after = next((i for i, row in enumerate(rows) if not row.within_budget), None)
+    context = {
+        "call": call,
+        "rows": rows,
+        "criteria": criteria,
+        "summary": summary,
+        "bar_after": bar_after,
+        "can_manage": permissions.can_manage_call(request.user, call)[0],
+        "drafts": summary.counts.get(S.DRAFT, 0),
+    }
+    return render(request, "funding/call_staff.html", context)
+
+
+# The export is a file format: fixed Chinese headers whatever the reader's language.
+EXPORT_HEADERS = (
+    "排名",
+    "组织名称",
+    "社区",
+    "项目名称",
+    "赛道",
+    "状态",
+    "申请金额",
+    "加权得分",
+    "评审专家数",
+    "立项金额",
+    "已拨付",
+    "待拨付",
+    "预算线内",
+    "验收结果",
+)
+EXPORT_WIDTHS = {"组织名称": 30, "项目名称": 36, "社区": 14}
+
+
+@require_GET
+@staff_required
+def call_export(request, pk):
+    """The ranking table as .xlsx, built in memory (a call has at most a few hundred
+    applications): the same three queries as the page."""
+    call = get_visible_or_404(GrantCall, request.user, pk=pk)
+    rows = selectors.ranking(call, Application.objects.visible_to(request.user).filter(call=call))
+    criteria = list(call.criteria.all())
+    headers = (*EXPORT_HEADERS, *(f"{c.name}（{c.weight:g}%）" for c in criteria))
+    workbook = openpyxl.Workbook(write_only=True)
+    sheet = start_export_sheet(workbook, f"{call.year}微创投", headers, EXPORT_WIDTHS, 12)
+    for rank, row in enumerate(rows, start=1):
+        app = row.application
+        sheet.append(
+            [
+                rank,
+                _text(app.organization.name),
+                _text(app.organization.community.name),
+                _text(app.title),
+                app.get_track_display(),
+                app.get_status_display(),
+                app.requested_amount,
+                row.score,
+                row.experts,
+                app.awarded_amount,
+                row.paid,
+                row.outstanding,
+                "是" if row.within_budget else "否",
+                app.get_acceptance_result_display() if app.acceptance_result else "",
+                *(row.by_criterion.get(c.pk) for c in criteria),
+            ]
+        )
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    buffer.seek(0)
+    return FileResponse(
+        buffer,
+        as_attachment=True,
+        filename=f"grants-{call.year}-{timezone.localdate():%Y%m%d}.xlsx",
+        content_type=XLSX_CONTENT_TYPE,
+    )
+
+
+def _text(value: str) -> str:
+    """Text stays text: a leading '=' would make a formula."""
+    return "'" + value if value.startswith("=") else value
+
+
+@require_GET
+@staff_required
+def application_staff(request, pk):
+    app = get_visible_or_404(
+        Application.objects.select_related("call", "organization", "organization__community"),
+        request.user,
+        pk=pk,
+    )
+    can_manage = permissions.can_manage_call(request.user, app.call)[0]
+    allowed = APPLICATION_TRANSITIONS[app.status] if can_manage else frozenset()
+    tranches = list(app.tranches.all())
+    for tranche in tranches:
+        tranche.unmet = selectors.milestone_unmet(app, tranche.milestone)
+    context = {
+        "app": app,
+        "lines": list(app.budget_lines.all()),
+        "attachments": list(app.attachments.all()),
+        "reports": list(app.reports.all()),
+        "tranches": tranches,
+        "events": list(app.events.select_related("actor")[:50]),
+        "can_manage": can_manage,
+        "can_decide": permissions.can_decide(request.user, app)[0],
+        "decision_form": DecisionForm(initial={"amount": app.requested_amount}),
+        "agreement_form": AgreementForm() if S.IN_PROGRESS in allowed else None,
+        "acceptance_form": AcceptanceForm() if S.COMPLETED in allowed else None,
+        "termination_form": TerminationForm() if S.TERMINATED in allowed else None,
+        "payment_form": PaymentForm(initial={"paid_on": timezone.localdate()}),
+        "can_approve": S.APPROVED in allowed,
+        "can_waitlist": S.WAITLISTED in allowed,
+        "can_reject": S.REJECTED in allowed,
+    }
+    return render(request, "funding/application_staff.html", context)
+
+
+ACTIONS = {
+    "approve": (S.APPROVED, DecisionForm),
+    "waitlist": (S.WAITLISTED, DecisionForm),
+    "reject": (S.REJECTED, DecisionForm),
+    "agreement": (S.IN_PROGRESS, AgreementForm),
+    "accept": (S.COMPLETED, AcceptanceForm),
+    "terminate": (S.TERMINATED, TerminationForm),
+}
+
+
+@require_POST
+@staff_required
+def application_action(request, pk, action):
+    app = get_visible_or_404(Application, request.user, pk=pk)
+    if action not in ACTIONS:
+        raise Http404
+    to, form_class = ACTIONS[action]
+    form = form_class(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
+        return redirect("funding:application_staff", pk=app.pk)
+    data = form.cleaned_data
+    try:
+        application_transition(application=app, to=to, actor=request.user, **data)
+    except ActionRefused as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Saved."))
+    return redirect("funding:application_staff", pk=app.pk)
+
+
+@require_POST
+@staff_required
+def tranche_pay_view(request, pk):
+    tranche = get_visible_or_404(Tranche, request.user, pk=pk)
+    form = PaymentForm(request.POST)
+    if form.is_valid():
+        try:
+            tranche_pay(tranche=tranche, actor=request.user, **form.cleaned_data)
+        except ActionRefused as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Payment recorded."))
+    else:
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
+    return redirect("funding:application_staff", pk=tranche.application_id)
+
+
+@require_GET
+@staff_required
+def organization_grants(request, pk):
+    org = get_visible_or_404(Organization, request.user, pk=pk)
+    grants = list(selectors.grants_of_organization(org))
+    for grant in grants:
+        grant.outstanding = selectors.outstanding(grant)
+    total = sum((g.awarded_amount or 0 for g in grants), 0)
+    paid = sum((g.paid for g in grants), 0)
+    return render(
+        request,
+        "funding/organization_grants.html",
+        {"org": org, "grants": grants, "total": total, "paid": paid},
+    )
