@@ -5,3 +5,12 @@ from django.utils.translation import gettext_lazy as _
 class EvaluationConfig(AppConfig):
     name = "evaluation"
     verbose_name = _("Evaluation")
+
+    def ready(self):
+        from evaluation import jobs, providers, reminders, visibility
+
+        providers.register()
+        reminders.register_kinds()
+        # Evaluators see the organizations of the reviews assigned to them.
+        visibility.register()
+        jobs.register()

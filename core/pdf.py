@@ -1,0 +1,69 @@
+"""PDFs from HTML templates: one helper around WeasyPrint.
+
+PDF templates extend ``templates/pdf/base.html`` (A4, margins, page numbers, the CJK font
+family on ``html`` and in ``@page`` so margin boxes print in it too). The URL fetcher
+serves only our static files and ``data:`` URIs: a template can never make the renderer
+fetch from the network or read other files.
+
+WeasyPrint is not thread-safe: render in processes (Celery prefork), not threads.
+"""
+
+import logging
+import mimetypes
+from urllib.parse import unquote, urlparse
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.template.loader import render_to_string
+
+logger = logging.getLogger(__name__)
+
+# Fonts tried in order; Noto Sans CJK SC comes with Debian's fonts-noto-cjk.
+CJK_FONT_FAMILY = '"Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Zen Hei", sans-serif'
+STATIC_BASE = "static:/"
+
+
+class FetchRefused(ValueError):
+    pass
+
+
+def static_path(url: str) -> str | None:
+    """The file behind a ``static:/…`` or ``/static/…`` URL, found by the staticfiles
+    finders (never a path outside them)."""
+    parsed = urlparse(url)
+    if parsed.scheme == "static":
+        relative = parsed.path
+    elif parsed.scheme in ("", "file") and parsed.path.startswith(
+        "/" + settings.STATIC_URL.strip("/") + "/"
+    ):
+        relative = parsed.path[len(settings.STATIC_URL.strip("/")) + 2 :]
+    else:
+        return None
+    relative = unquote(relative).lstrip("/")
+    if not relative or ".." in relative.split("/"):
+        return None
+    return finders.find(relative)
+
+
+def url_fetcher(url: str, timeout: int = 10, ssl_context=None) -> dict:
+    if url.startswith("data:"):
+        from weasyprint import default_url_fetcher
+
+        return default_url_fetcher(url)
+    path = static_path(url)
+    if path is None:
+        logger.warning("pdf: refused to fetch %s", url)
+        raise FetchRefused(f"not a static file: {url}")
+    mime_type, _encoding = mimetypes.guess_type(path)
+    with open(path, "rb") as handle:
+        data = handle.read()
+    return {"string": data, "mime_type": mime_type or "application/octet-stream", "filename": path}
+
+
+def render_pdf(template_name: str, context: dict, *, base_url: str | None = None) -> bytes:
+    """Render ``template_name`` with ``context`` to PDF bytes."""
+    from weasyprint import HTML
+
+    html = render_to_string(template_name, {"cjk_font_family": CJK_FONT_FAMILY, **context})
+    document = HTML(string=html, base_url=base_url or STATIC_BASE, url_fetcher=url_fetcher)
+    return document.write_pdf()

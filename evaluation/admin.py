@@ -1,0 +1,203 @@
+"""Staff pages for evaluation. Templates and cycles are edited here; a review's staff
+actions (assign, return, extend, finalize) are on its portal page, linked from the list.
+Every write goes through a service."""
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseRedirect
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from accounts.admin import ScopedAdminMixin
+from core.errors import ActionRefused
+from evaluation.jobs import KIND as REPORTS_JOB
+from evaluation.models import ConflictDeclaration, Cycle, Indicator, IndicatorTemplate, Review
+from evaluation.services.cycles import CYCLE_FIELDS, clean_cycle, cycle_change_status, cycle_create
+from evaluation.services.templates import template_new_version, template_sync_dimension_points
+from evaluation.workflows import CycleStatus, ReviewStatus
+from jobs.services import job_start
+
+
+class IndicatorInline(admin.TabularInline):
+    model = Indicator
+    fk_name = "template"
+    extra = 0
+    fields = ["position", "code", "name", "parent", "max_points", "scope", "is_party_section"]
+    ordering = ["position"]
+
+    def has_add_permission(self, request, obj=None):
+        return bool(obj is None or not obj.frozen) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return bool(obj is None or not obj.frozen) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return bool(obj is None or not obj.frozen) and super().has_delete_permission(request, obj)
+
+
+@admin.register(IndicatorTemplate)
+class IndicatorTemplateAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ["name", "version", "frozen", "updated_at"]
+    fields = ["name", "version", "frozen", "previous"]
+    readonly_fields = ["version", "frozen", "previous"]
+    inlines = [IndicatorInline]
+    actions = ["new_version"]
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.frozen:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            if not request.user.street_id:
+                raise PermissionDenied
+            obj.street_id = request.user.street_id
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # A dimension's maximum is the sum of its items.
+        template_sync_dimension_points(form.instance)
+
+    @admin.action(description=gettext_lazy("Make a new editable version"), permissions=["view"])
+    def new_version(self, request, queryset):
+        for template in queryset:
+            try:
+                copy = template_new_version(template=template, actor=request.user)
+            except ActionRefused as exc:
+                self.message_user(request, exc.message, messages.ERROR)
+                return None
+        return HttpResponseRedirect(
+            reverse("admin:evaluation_indicatortemplate_change", args=[copy.pk])
+        )
+
+
+@admin.register(Cycle)
+class CycleAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ["year", "template", "opens_on", "deadline", "status", "reviews_link"]
+    list_filter = ["status"]
+    fields = ["year", "template", "opens_on", "deadline", "status", *CYCLE_FIELDS]
+    readonly_fields = ["status"]
+    actions = ["open_cycle", "close_cycle", "generate_reports"]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and obj.status == CycleStatus.CLOSED:
+            return self.fields
+        if obj is not None and obj.status == CycleStatus.OPEN:
+            return ["year", "template", "status"]
+        return self.readonly_fields
+
+    @admin.display(description=gettext_lazy("Annual reviews"))
+    def reviews_link(self, obj):
+        url = reverse("admin:evaluation_review_changelist") + f"?cycle__id__exact={obj.pk}"
+        return format_html('<a href="{}">{}</a>', url, _("Annual reviews"))
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            clean_cycle(obj)
+            obj.save()
+            return
+        try:
+            created = cycle_create(
+                street=request.user.street,
+                year=obj.year,
+                template=obj.template,
+                opens_on=obj.opens_on,
+                deadline=obj.deadline,
+                actor=request.user,
+                **{f: getattr(obj, f) for f in CYCLE_FIELDS},
+            )
+        except (ActionRefused, ValidationError) as exc:
+            raise PermissionDenied(str(exc)) from exc
+        obj.pk = created.pk
+
+    def _change(self, request, queryset, status):
+        for cycle in queryset:
+            try:
+                cycle_change_status(cycle=cycle, to_status=status, actor=request.user)
+            except ActionRefused as exc:
+                self.message_user(request, exc.message, messages.ERROR)
+
+    @admin.action(description=gettext_lazy("Open (tells every leader)"), permissions=["change"])
+    def open_cycle(self, request, queryset):
+        self._change(request, queryset, CycleStatus.OPEN)
+
+    @admin.action(description=gettext_lazy("Close"), permissions=["change"])
+    def close_cycle(self, request, queryset):
+        self._change(request, queryset, CycleStatus.CLOSED)
+
+    @admin.action(
+        description=gettext_lazy("Generate all reports (background job, zip)"),
+        permissions=["view"],
+    )
+    def generate_reports(self, request, queryset):
+        cycle = queryset.first()
+        if cycle is None:
+            return None
+        job = job_start(
+            kind=REPORTS_JOB,
+            actor=request.user,
+            street=cycle.street,
+            title=_("Evaluation reports %(year)s") % {"year": cycle.year},
+            params={"cycle_id": cycle.pk},
+        )
+        return HttpResponseRedirect(reverse("jobs:detail", args=[job.pk]))
+
+
+@admin.register(Review)
+class ReviewAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    list_display = [
+        "organization",
+        "cycle",
+        "status",
+        "total",
+        "grade",
+        "annual_result",
+        "spread_flagged",
+        "manage",
+    ]
+    list_filter = ["cycle", "status", "grade", "annual_result", "spread_flagged", "graded"]
+    search_fields = ["organization__name", "organization__uscc", "organization__filing_number"]
+    list_select_related = ["organization", "cycle"]
+    readonly_fields = [f.name for f in Review._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=gettext_lazy("Actions"))
+    def manage(self, obj):
+        links = [
+            format_html(
+                '<a href="{}">{}</a>',
+                reverse("evaluation:review", args=[obj.pk]),
+                _("Assign, return, extend, finalize"),
+            )
+        ]
+        if obj.status == ReviewStatus.FINALIZED:
+            links.append(
+                format_html(
+                    '<a href="{}">{}</a>', reverse("evaluation:report", args=[obj.pk]), _("Report")
+                )
+            )
+        return format_html(" · ".join(["{}"] * len(links)), *links)
+
+
+@admin.register(ConflictDeclaration)
+class ConflictDeclarationAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ["evaluator", "organization", "reason", "created_at"]
+    readonly_fields = ["evaluator", "organization", "reason", "created_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,122 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from evaluation.choices import EvaluatorGroup
+from evaluation.models import Review
+from evaluation.services.reviews import FORM_FIELDS
+
+
+class ReviewForm(forms.ModelForm):
+    """The leader's form, with one self-assessment field per applicable item."""
+
+    class Meta:
+        model = Review
+        fields = list(FORM_FIELDS)
+        widgets = {
+            "work_summary": forms.Textarea(attrs={"rows": 6}),
+            "activities_held": forms.Textarea(attrs={"rows": 6}),
+            "party_section": forms.Textarea(attrs={"rows": 5}),
+        }
+
+    def __init__(self, *args, items=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.required = False
+        self.items = list(items)
+        assessed = self.instance.self_assessment or {}
+        for item in self.items:
+            self.fields[f"sa_{item.pk}"] = forms.DecimalField(
+                label=f"{item.parent.name} · {item.name}",
+                help_text=_("0 to %(max)s points") % {"max": item.max_points.normalize()},
+                required=False,
+                min_value=0,
+                max_value=item.max_points,
+                decimal_places=2,
+                initial=assessed.get(str(item.pk)),
+            )
+
+    def item_fields(self):
+        return [self[f"sa_{item.pk}"] for item in self.items]
+
+    def main_fields(self):
+        return [self[name] for name in FORM_FIELDS]
+
+    def changes(self) -> dict:
+        return {name: self.cleaned_data.get(name) for name in FORM_FIELDS}
+
+    def self_assessment(self) -> dict:
+        return {
+            str(item.pk): self.cleaned_data.get(f"sa_{item.pk}")
+            for item in self.items
+            if self.cleaned_data.get(f"sa_{item.pk}") is not None
+        }
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(label=_("Attachment"))
+
+
+class ScoreForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Overall comment"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, items=(), scores=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.items = list(items)
+        scores = scores or {}
+        for item in self.items:
+            score = scores.get(item.pk)
+            self.fields[f"p_{item.pk}"] = forms.DecimalField(
+                label=f"{item.parent.name} · {item.name}",
+                help_text=_("0 to %(max)s points") % {"max": item.max_points.normalize()},
+                required=False,
+                min_value=0,
+                max_value=item.max_points,
+                decimal_places=2,
+                initial=score.points if score else None,
+            )
+            self.fields[f"c_{item.pk}"] = forms.CharField(
+                label=_("Comment"),
+                required=False,
+                max_length=500,
+                initial=score.comment if score else "",
+            )
+
+    def rows(self):
+        return [(item, self[f"p_{item.pk}"], self[f"c_{item.pk}"]) for item in self.items]
+
+    def scores(self) -> dict:
+        return {
+            item.pk: (self.cleaned_data.get(f"p_{item.pk}"), self.cleaned_data.get(f"c_{item.pk}"))
+            for item in self.items
+        }
+
+
+class ConflictForm(forms.Form):
+    identifier = forms.CharField(
+        label=_("Organization code"),
+        max_length=30,
+        help_text=_("Its unified social credit code or filing number."),
+    )
+    reason = forms.CharField(label=_("Conflict of interest"), max_length=300)
+
+
+class ReturnForm(forms.Form):
+    comment = forms.CharField(label=_("What to revise"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ExtensionForm(forms.Form):
+    until = forms.DateField(
+        label=_("Extension until"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    reason = forms.CharField(label=_("Reason"), max_length=300, required=False)
+
+
+class AssignForm(forms.Form):
+    evaluator = forms.ModelChoiceField(label=_("Evaluator"), queryset=None)
+    group = forms.ChoiceField(label=_("Group"), choices=EvaluatorGroup.choices)
+
+    def __init__(self, *args, evaluators=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["evaluator"].queryset = evaluators

@@ -1,0 +1,116 @@
+"""Predicates ``can_<verb>(user, obj) -> (allowed, reason)``: templates show a button
+exactly when the service would accept the action."""
+
+import datetime
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.roles import Role, roles_of
+from evaluation.workflows import EDITABLE_STATUSES, AssignmentStatus, CycleStatus, ReviewStatus
+
+Decision = tuple[bool, str]
+
+
+def _is_street_staff(user) -> bool:
+    return user is not None and (user.is_superuser or Role.STREET_ADMIN in roles_of(user))
+
+
+def _sees(user, review) -> bool:
+    from evaluation.models import Review
+
+    return Review.objects.visible_to(user).filter(pk=review.pk).exists()
+
+
+def leads(user, organization) -> bool:
+    return (
+        user is not None
+        and Role.ORG_LEADER in roles_of(user)
+        and organization.leader_accounts.filter(pk=user.pk).exists()
+    )
+
+
+def window_open(review, today: datetime.date | None = None) -> Decision:
+    """The leader may write while the cycle is open and before the deadline, or before
+    a staff-granted extension ends."""
+    today = today or timezone.localdate()
+    cycle = review.cycle
+    if cycle.status != CycleStatus.OPEN:
+        return False, _("The %(year)s evaluation is not open.") % {"year": cycle.year}
+    if today < cycle.opens_on:
+        return False, _("The evaluation opens on %(date)s.") % {"date": cycle.opens_on}
+    if today <= cycle.deadline or (review.extension_until and today <= review.extension_until):
+        return True, ""
+    return False, _("The deadline (%(date)s) has passed; ask street staff for an extension.") % {
+        "date": cycle.deadline
+    }
+
+
+def can_start_review(user, cycle, organization, today=None) -> Decision:
+    if not leads(user, organization):
+        return False, _("Only the organization's leader fills in its annual review.")
+    if cycle.status != CycleStatus.OPEN:
+        return False, _("The %(year)s evaluation is not open.") % {"year": cycle.year}
+    return True, ""
+
+
+def can_edit_review(user, review, today=None) -> Decision:
+    if not leads(user, review.organization):
+        return False, _("Only the organization's leader fills in its annual review.")
+    if review.status not in EDITABLE_STATUSES:
+        return False, _("The review is %(status)s and cannot be changed.") % {
+            "status": review.get_status_display()
+        }
+    return window_open(review, today)
+
+
+def can_return_review(user, review) -> Decision:
+    if not _is_street_staff(user):
+        return False, _("Only street staff may do this.")
+    if review.status != ReviewStatus.SUBMITTED:
+        return False, _("Only a submitted review can be returned.")
+    return True, ""
+
+
+def can_grant_extension(user, review) -> Decision:
+    if not _is_street_staff(user):
+        return False, _("Only street staff may do this.")
+    if review.status == ReviewStatus.FINALIZED:
+        return False, _("The review is finalized.")
+    return True, ""
+
+
+def can_assign(user, review) -> Decision:
+    if not _is_street_staff(user):
+        return False, _("Only street staff may do this.")
+    if review.status == ReviewStatus.FINALIZED:
+        return False, _("The review is finalized.")
+    return True, ""
+
+
+def can_finalize(user, review) -> Decision:
+    if not _is_street_staff(user):
+        return False, _("Only street staff may do this.")
+    if review.status != ReviewStatus.SUBMITTED:
+        return False, _("Only a submitted review can be finalized.")
+    return True, ""
+
+
+def can_score(user, assignment) -> Decision:
+    if user is None or assignment.evaluator_id != user.pk:
+        return False, _("This review is not assigned to you.")
+    if assignment.status != AssignmentStatus.ASSIGNED:
+        return False, _("Your scores are %(status)s.") % {"status": assignment.get_status_display()}
+    if assignment.review.status != ReviewStatus.SUBMITTED:
+        return False, _("The review is %(status)s: it can be scored once submitted.") % {
+            "status": assignment.review.get_status_display()
+        }
+    return True, ""
+
+
+def can_download_report(user, review) -> Decision:
+    if review.status != ReviewStatus.FINALIZED:
+        return False, _("The report exists once the review is finalized.")
+    if not _sees(user, review):
+        return False, _("This review is not in your area.")
+    return True, ""

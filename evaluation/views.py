@@ -1,0 +1,452 @@
+"""Portal pages: the leader's reviews and form, the evaluator's assignments and scoring,
+the staff panel of a review, and the public verification page."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts.models import User
+from accounts.roles import Role, roles_of
+from accounts.scoping import get_visible_or_404
+from core.errors import ActionRefused
+from evaluation import permissions as perms
+from evaluation.forms import (
+    AssignForm,
+    AttachmentForm,
+    ConflictForm,
+    ExtensionForm,
+    ReturnForm,
+    ReviewForm,
+    ScoreForm,
+)
+from evaluation.models import (
+    ConflictDeclaration,
+    Cycle,
+    EvaluatorAssignment,
+    Review,
+    ReviewAttachment,
+)
+from evaluation.prefill import labels as prefill_labels
+from evaluation.reports import report_bytes, report_date, report_filename
+from evaluation.selectors import (
+    applicable_items,
+    assignments_for,
+    review_assignments,
+    reviews_for,
+    version_rows,
+)
+from evaluation.services.reviews import (
+    review_attach,
+    review_grant_extension,
+    review_missing,
+    review_return,
+    review_save,
+    review_start,
+    review_submit,
+)
+from evaluation.services.scoring import (
+    assignment_create,
+    conflict_declare,
+    review_finalize,
+    scores_save,
+    scores_submit,
+)
+from evaluation.workflows import CycleStatus
+from incubation.models import Organization
+
+
+def _form_errors(form, exc: ValidationError) -> None:
+    for field, errors in exc.message_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
+
+
+@login_required
+def home(request):
+    """My reviews (leaders), with this year's review to start; staff see their area."""
+    user = request.user
+    reviews = list(reviews_for(user)[:300])
+    startable = []
+    if Role.ORG_LEADER in roles_of(user):
+        led = list(user.led_organizations.select_related("community"))
+        cycles = Cycle.objects.filter(
+            status=CycleStatus.OPEN, street__in={o.community.street_id for o in led}
+        )
+        have = {(r.cycle_id, r.organization_id) for r in reviews}
+        for cycle in cycles:
+            for org in led:
+                if org.community.street_id == cycle.street_id and (cycle.pk, org.pk) not in have:
+                    startable.append((cycle, org))
+    context = {
+        "reviews": reviews,
+        "startable": startable,
+        "is_evaluator": Role.EVALUATOR in roles_of(user),
+    }
+    return render(request, "evaluation/home.html", context)
+
+
+@login_required
+@require_POST
+def start(request, cycle_pk, org_pk):
+    org = get_visible_or_404(Organization, request.user, pk=org_pk)
+    cycle = Cycle.objects.filter(pk=cycle_pk, street_id=org.community.street_id).first()
+    if cycle is None:
+        raise Http404
+    try:
+        review = review_start(cycle=cycle, organization=org, actor=request.user)
+    except ActionRefused as exc:
+        messages.error(request, exc.message)
+        return redirect("evaluation:home")
+    return redirect("evaluation:review", pk=review.pk)
+
+
+def _review(request, pk):
+    return get_visible_or_404(
+        Review.objects.select_related(
+            "cycle", "cycle__template", "organization", "organization__community"
+        ),
+        request.user,
+        pk=pk,
+    )
+
+
+def _staff_context(request, review):
+    user = request.user
+    evaluators = User.objects.filter(
+        groups__name=Role.EVALUATOR, is_active=True, street_id=review.cycle.street_id
+    ).exclude(pk__in=review.assignments.values("evaluator"))
+    return {
+        "can_return": perms.can_return_review(user, review)[0],
+        "can_extend": perms.can_grant_extension(user, review)[0],
+        "can_assign": perms.can_assign(user, review)[0],
+        "can_finalize": perms.can_finalize(user, review)[0],
+        "return_form": ReturnForm(),
+        "extension_form": ExtensionForm(),
+        "assign_form": AssignForm(evaluators=evaluators),
+    }
+
+
+@login_required
+def review_detail(request, pk):
+    review = _review(request, pk)
+    user = request.user
+    items = applicable_items(review)
+    can_edit, edit_reason = perms.can_edit_review(user, review)
+    form = ReviewForm(request.POST or None, instance=review, items=items)
+    if request.method == "POST":
+        if not can_edit:
+            messages.error(request, edit_reason)
+            return redirect("evaluation:review", pk=review.pk)
+        if form.is_valid():
+            try:
+                review_save(
+                    review=review,
+                    actor=user,
+                    self_assessment=form.self_assessment(),
+                    **form.changes(),
+                )
+                if request.POST.get("action") == "submit":
+                    review_submit(review=review, actor=user)
+                    messages.success(request, _("Review submitted."))
+                else:
+                    messages.success(request, _("Draft saved."))
+            except ValidationError as exc:
+                _form_errors(form, exc)
+            except ActionRefused as exc:
+                form.add_error(None, exc.message)
+            else:
+                return redirect("evaluation:review", pk=review.pk)
+    is_staff = user.is_superuser or Role.STREET_ADMIN in roles_of(user)
+    context = {
+        "review": review,
+        "org": review.organization,
+        "form": form,
+        "can_edit": can_edit,
+        "edit_reason": edit_reason,
+        "missing": review_missing(review) if can_edit else [],
+        "prefill": [(prefill_labels().get(k, k), v) for k, v in review.prefill.items()],
+        "attachments": list(review.attachments.all()),
+        "attachment_form": AttachmentForm(),
+        "versions": list(review.versions.order_by("number")),
+        "can_download": perms.can_download_report(user, review)[0],
+        "is_staff": is_staff,
+        "assignments": review_assignments(review) if is_staff else [],
+        "events": list(review.events.select_related("actor")[:50]) if is_staff else [],
+    }
+    if is_staff:
+        context.update(_staff_context(request, review))
+    return render(request, "evaluation/review.html", context)
+
+
+@login_required
+@require_POST
+def attachment_upload(request, pk):
+    review = _review(request, pk)
+    form = AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            review_attach(review=review, uploaded=form.cleaned_data["file"], actor=request.user)
+            messages.success(request, _("Attachment added."))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        except ActionRefused as exc:
+            messages.error(request, exc.message)
+    else:
+        messages.error(request, _("Choose a file to attach."))
+    return redirect("evaluation:review", pk=review.pk)
+
+
+@login_required
+@require_GET
+def attachment_download(request, pk):
+    attachment = get_visible_or_404(ReviewAttachment, request.user, pk=pk)
+    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.name)
+
+
+@login_required
+def versions(request, pk):
+    review = _review(request, pk)
+    all_versions = list(review.versions.order_by("number"))
+    rows, a, b = [], None, None
+    if len(all_versions) >= 1:
+        by_number = {v.number: v for v in all_versions}
+        try:
+            a = (
+                by_number.get(int(request.GET.get("a", 0)))
+                or all_versions[max(0, len(all_versions) - 2)]
+            )
+            b = by_number.get(int(request.GET.get("b", 0))) or all_versions[-1]
+        except ValueError:
+            raise Http404 from None
+        rows = version_rows(review, a, b)
+    context = {"review": review, "versions": all_versions, "a": a, "b": b, "rows": rows}
+    return render(request, "evaluation/versions.html", context)
+
+
+@login_required
+@require_GET
+def report_pdf(request, pk):
+    review = _review(request, pk)
+    allowed, reason = perms.can_download_report(request.user, review)
+    if not allowed:
+        raise Http404
+    content = report_bytes(review, actor=request.user, request=request)
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{report_filename(review)}"'
+    return response
+
+
+# --- Staff panel ----------------------------------------------------------------------
+
+
+def _staff_action(request, pk, action):
+    review = _review(request, pk)
+    try:
+        done = action(review)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    except ActionRefused as exc:
+        messages.error(request, exc.message)
+    else:
+        if done:
+            messages.success(request, done)
+    return redirect("evaluation:review", pk=review.pk)
+
+
+@login_required
+@require_POST
+def staff_return(request, pk):
+    def action(review):
+        form = ReturnForm(request.POST)
+        if not form.is_valid():
+            raise ActionRefused(_("Say what the leader should revise."))
+        review_return(review=review, comment=form.cleaned_data["comment"], actor=request.user)
+        return _("Returned to the leader with your comments.")
+
+    return _staff_action(request, pk, action)
+
+
+@login_required
+@require_POST
+def staff_extend(request, pk):
+    def action(review):
+        form = ExtensionForm(request.POST)
+        if not form.is_valid():
+            raise ActionRefused(_("Give the date the extension ends."))
+        review_grant_extension(
+            review=review,
+            until=form.cleaned_data["until"],
+            reason=form.cleaned_data["reason"],
+            actor=request.user,
+        )
+        return _("Extension granted.")
+
+    return _staff_action(request, pk, action)
+
+
+@login_required
+@require_POST
+def staff_assign(request, pk):
+    def action(review):
+        evaluators = User.objects.filter(
+            groups__name=Role.EVALUATOR, is_active=True, street_id=review.cycle.street_id
+        )
+        form = AssignForm(request.POST, evaluators=evaluators)
+        if not form.is_valid():
+            raise ActionRefused(_("Choose an evaluator and a group."))
+        assignment_create(
+            review=review,
+            evaluator=form.cleaned_data["evaluator"],
+            group=form.cleaned_data["group"],
+            actor=request.user,
+        )
+        return _("Evaluator assigned.")
+
+    return _staff_action(request, pk, action)
+
+
+@login_required
+@require_POST
+def staff_finalize(request, pk):
+    def action(review):
+        review_finalize(review=review, actor=request.user)
+        return _("Review finalized.")
+
+    return _staff_action(request, pk, action)
+
+
+# --- Evaluators -----------------------------------------------------------------------
+
+
+@login_required
+def assignments(request):
+    rows = list(assignments_for(request.user)[:300])
+    return render(request, "evaluation/assignments.html", {"assignments": rows})
+
+
+@login_required
+def score(request, pk):
+    assignment = get_visible_or_404(
+        EvaluatorAssignment.objects.select_related(
+            "review", "review__cycle", "review__organization", "review__organization__community"
+        ).filter(evaluator=request.user),
+        request.user,
+        pk=pk,
+    )
+    review = assignment.review
+    items = applicable_items(review)
+    existing = {s.indicator_id: s for s in assignment.scores.all()}
+    can, reason = perms.can_score(request.user, assignment)
+    form = ScoreForm(
+        request.POST or None,
+        items=items,
+        scores=existing,
+        initial={"comment": assignment.comment},
+    )
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "conflict":
+                conflict_declare(
+                    evaluator=request.user,
+                    organization=review.organization,
+                    reason=request.POST.get("reason", ""),
+                    actor=request.user,
+                )
+                messages.success(request, _("Conflict of interest declared; you are withdrawn."))
+                return redirect("evaluation:assignments")
+            if form.is_valid():
+                scores_save(
+                    assignment=assignment,
+                    actor=request.user,
+                    scores=form.scores(),
+                    comment=form.cleaned_data["comment"],
+                )
+                if action == "submit":
+                    scores_submit(assignment=assignment, actor=request.user)
+                    messages.success(request, _("Scores submitted."))
+                else:
+                    messages.success(request, _("Scores saved."))
+                return redirect("evaluation:score", pk=assignment.pk)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        except ActionRefused as exc:
+            form.add_error(None, exc.message)
+    context = {
+        "assignment": assignment,
+        "review": review,
+        "org": review.organization,
+        "form": form,
+        "can_score": can,
+        "score_reason": reason,
+        "attachments": list(review.attachments.all()),
+    }
+    return render(request, "evaluation/score.html", context)
+
+
+@login_required
+def conflicts(request):
+    if Role.EVALUATOR not in roles_of(request.user):
+        raise Http404
+    form = ConflictForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        code = form.cleaned_data["identifier"].strip().upper()
+        org = (
+            Organization.objects.filter(community__street_id=request.user.street_id)
+            .filter(Q(uscc=code) | Q(filing_number=code))
+            .first()
+        )
+        if org is None:
+            form.add_error("identifier", _("No organization of your street has this code."))
+        else:
+            try:
+                conflict_declare(
+                    evaluator=request.user,
+                    organization=org,
+                    reason=form.cleaned_data["reason"],
+                    actor=request.user,
+                )
+            except ActionRefused as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, _("Conflict of interest declared."))
+                return redirect("evaluation:conflicts")
+    declared = ConflictDeclaration.objects.filter(evaluator=request.user).select_related(
+        "organization"
+    )
+    return render(request, "evaluation/conflicts.html", {"form": form, "declared": declared})
+
+
+# --- Public ---------------------------------------------------------------------------
+
+
+@require_GET
+def verify(request, code):
+    """Public: confirms a report's grade and nothing else."""
+    review = (
+        Review.objects.filter(verification_code=str(code).upper(), finalized_at__isnull=False)
+        .select_related("organization", "cycle")
+        .only(
+            "organization__name",
+            "cycle__year",
+            "grade",
+            "annual_result",
+            "report_generated_at",
+            "finalized_at",
+        )
+        .first()
+    )
+    if review is None:
+        raise Http404
+    context = {
+        "name": review.organization.name,
+        "year": review.cycle.year,
+        "grade": review.grade,
+        "date": report_date(review) or timezone.localdate(),
+    }
+    return render(request, "evaluation/verify.html", context)
