@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from core.errors import ActionRefused
 from core.identifiers import validate_filing_number, validate_mobile_or_phone, validate_uscc
+from core.queue import enqueue
 from incubation.checkpoints import run_checkpoint
 from incubation.choices import (
     USCC_TYPE_FOR_STATUS,
@@ -445,7 +446,8 @@ def organization_change_stage(
 def _announce_stage_change(event_id: int) -> None:
     from incubation.tasks import announce_stage_change
 
-    announce_stage_change.delay(event_id)
+    # Small work: with the broker down it runs here rather than being lost.
+    enqueue(announce_stage_change, event_id, inline=True)
 
 
 def organization_change_phase(

@@ -7,8 +7,8 @@ import logging
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
-from kombu.exceptions import OperationalError
 
+from core.queue import enqueue
 from jobs.models import Job, JobStatus
 from jobs.runners import RUNNERS
 
@@ -38,15 +38,12 @@ def job_enqueue(job_id: int) -> bool:
     the requeue sweep (or the next page view's retry) sends it later: nothing is lost."""
     from jobs.tasks import run_job
 
-    try:
-        run_job.delay(job_id)
-    except OperationalError as exc:
-        logger.warning("job %s stays queued, broker unavailable: %s", job_id, exc)
-        Job.objects.filter(pk=job_id, status=JobStatus.QUEUED).update(
-            message="broker-unavailable", updated_at=timezone.now()
-        )
-        return False
-    return True
+    if enqueue(run_job, job_id):
+        return True
+    Job.objects.filter(pk=job_id, status=JobStatus.QUEUED).update(
+        message="broker-unavailable", updated_at=timezone.now()
+    )
+    return False
 
 
 def job_requeue_waiting(now: datetime.datetime | None = None) -> int:

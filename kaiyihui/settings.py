@@ -249,6 +249,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "funding.send_reminders",
         "schedule": crontab(hour=8, minute=30),
     },
+    "notifications-email-pending": {
+        "task": "notifications.email_pending",
+        "schedule": crontab(minute="*/10"),
+    },
     "jobs-requeue-waiting": {
         "task": "jobs.requeue_waiting",
         "schedule": crontab(minute="*/5"),

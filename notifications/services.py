@@ -1,5 +1,6 @@
 """The one service every reminder and message uses."""
 
+import datetime
 import logging
 
 from django.conf import settings
@@ -7,6 +8,7 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from core.queue import enqueue
 from notifications.kinds import KINDS
 from notifications.models import Notification, NotificationOptOut
 
@@ -46,10 +48,27 @@ def notify(
     return notification
 
 
-def _send_email(notification_id: int) -> None:
+def _send_email(notification_id: int) -> bool:
     from notifications.tasks import send_notification_email
 
-    send_notification_email.delay(notification_id)
+    # With the broker down the notification stays un-e-mailed; the sweep sends it later.
+    return enqueue(send_notification_email, notification_id)
+
+
+# E-mails that could not be handed to a worker (broker down) are sent by the sweep; after
+# two days a reminder is stale and stays in-app only.
+EMAIL_SWEEP_AFTER = datetime.timedelta(minutes=5)
+EMAIL_SWEEP_UNTIL = datetime.timedelta(days=2)
+
+
+def notifications_email_pending(now: datetime.datetime | None = None) -> int:
+    now = now or timezone.now()
+    pending = Notification.objects.filter(
+        emailed_at__isnull=True,
+        created_at__range=(now - EMAIL_SWEEP_UNTIL, now - EMAIL_SWEEP_AFTER),
+        recipient__is_active=True,
+    ).exclude(recipient__email="")
+    return sum(_send_email(pk) for pk in pending.values_list("pk", flat=True))
 
 
 def notification_email(notification_id: int) -> bool:

@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from notifications.services import notification_email
+from notifications.services import notification_email, notifications_email_pending
 
 
 @shared_task(
@@ -12,3 +12,8 @@ from notifications.services import notification_email
 )
 def send_notification_email(notification_id: int) -> None:
     notification_email(notification_id)
+
+
+@shared_task(name="notifications.email_pending", acks_late=True)
+def email_pending() -> int:
+    return notifications_email_pending()

@@ -99,7 +99,7 @@ def test_it_keeps_the_job_queued_when_the_broker_is_down_and_requeues_it(
     tenant, counting_runner, django_capture_on_commit_callbacks
 ):
     with (
-        mock.patch("jobs.tasks.run_job.delay", side_effect=OperationalError("down")),
+        mock.patch("jobs.tasks.run_job.apply_async", side_effect=OperationalError("down")),
         django_capture_on_commit_callbacks(execute=True),
     ):
         job = job_start(kind="test.count", actor=None, title="t", params={"items": ["a"]})
