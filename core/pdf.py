@@ -20,7 +20,9 @@ logger = logging.getLogger(__name__)
 
 # Fonts tried in order; Noto Sans CJK SC comes with Debian's fonts-noto-cjk.
 CJK_FONT_FAMILY = '"Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Zen Hei", sans-serif'
-STATIC_BASE = "static:/"
+# Relative URLs in PDF templates resolve under /static/ (served by the fetcher from the
+# staticfiles finders).
+STATIC_BASE = "file:///static/"
 
 
 class FetchRefused(ValueError):
@@ -45,19 +47,32 @@ def static_path(url: str) -> str | None:
     return finders.find(relative)
 
 
-def url_fetcher(url: str, timeout: int = 10, ssl_context=None) -> dict:
-    if url.startswith("data:"):
-        from weasyprint import default_url_fetcher
+def _fetcher_class():
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-        return default_url_fetcher(url)
-    path = static_path(url)
-    if path is None:
-        logger.warning("pdf: refused to fetch %s", url)
-        raise FetchRefused(f"not a static file: {url}")
-    mime_type, _encoding = mimetypes.guess_type(path)
-    with open(path, "rb") as handle:
-        data = handle.read()
-    return {"string": data, "mime_type": mime_type or "application/octet-stream", "filename": path}
+    class StaticOnlyFetcher(URLFetcher):
+        """Serves ``data:`` URIs and our static files; refuses everything else."""
+
+        def fetch(self, url, headers=None):
+            if url.startswith("data:"):
+                return super().fetch(url, headers)
+            path = static_path(url)
+            if path is None:
+                logger.warning("pdf: refused to fetch %s", url)
+                raise FetchRefused(f"not a static file: {url}")
+            mime_type, _encoding = mimetypes.guess_type(path)
+            with open(path, "rb") as handle:
+                body = handle.read()
+            return URLFetcherResponse(
+                url, body, {"Content-Type": mime_type or "application/octet-stream"}
+            )
+
+    return StaticOnlyFetcher
+
+
+def url_fetcher():
+    """A fresh fetcher for one rendering."""
+    return _fetcher_class()()
 
 
 def render_pdf(template_name: str, context: dict, *, base_url: str | None = None) -> bytes:
@@ -65,5 +80,5 @@ def render_pdf(template_name: str, context: dict, *, base_url: str | None = None
     from weasyprint import HTML
 
     html = render_to_string(template_name, {"cjk_font_family": CJK_FONT_FAMILY, **context})
-    document = HTML(string=html, base_url=base_url or STATIC_BASE, url_fetcher=url_fetcher)
+    document = HTML(string=html, base_url=base_url or STATIC_BASE, url_fetcher=url_fetcher())
     return document.write_pdf()

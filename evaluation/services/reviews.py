@@ -239,7 +239,8 @@ def review_change_status(
         )
         if to_status == ReviewStatus.SUBMITTED:
             _enter_annual_review_stage(locked)
-            transaction.on_commit(lambda: _reopen_scores(locked.pk))
+            if locked.version > 1:
+                _reopen_scores(locked.pk)
         elif to_status == ReviewStatus.FINALIZED:
             _leave_annual_review_stage(locked, actor)
     review.refresh_from_db()

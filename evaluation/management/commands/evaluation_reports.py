@@ -1,0 +1,60 @@
+"""python manage.py evaluation_reports --year YYYY --out DIR [--org CODE ...]
+
+Writes one ``<code or filing number>-<year>.pdf`` per finalized review of that year (all
+streets unless --street), rendering and storing reports that do not exist yet."""
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db.models import Q
+
+from evaluation.models import Review
+from evaluation.reports import report_bytes, report_filename
+from evaluation.workflows import ReviewStatus
+
+
+class Command(BaseCommand):
+    help = "Write the PDF reports of a year's finalized annual reviews to a folder."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--year", type=int, required=True)
+        parser.add_argument("--out", required=True, help="Folder to write the PDFs into.")
+        parser.add_argument(
+            "--org",
+            nargs="*",
+            default=[],
+            help="Only these organizations (unified social credit code or filing number).",
+        )
+        parser.add_argument("--street", help="Only this street (its code).")
+        parser.add_argument(
+            "--regenerate", action="store_true", help="Render again, replacing stored reports."
+        )
+
+    def handle(self, *args, year, out, org, street=None, regenerate=False, **options):
+        reviews = (
+            Review.objects.filter(cycle__year=year, status=ReviewStatus.FINALIZED)
+            .select_related("cycle", "cycle__street", "organization", "organization__community")
+            .order_by("organization__name", "pk")
+        )
+        if street:
+            reviews = reviews.filter(cycle__street__code=street)
+        if org:
+            codes = [c.strip().upper() for c in org]
+            reviews = reviews.filter(
+                Q(organization__uscc__in=codes) | Q(organization__filing_number__in=codes)
+            )
+            found = {r.organization.identifier for r in reviews}
+            unknown = [c for c in codes if c not in found]
+            if unknown:
+                raise CommandError(f"No finalized {year} review for: {', '.join(unknown)}")
+        folder = Path(out)
+        folder.mkdir(parents=True, exist_ok=True)
+        written = 0
+        for review in reviews:
+            if regenerate:
+                from evaluation.reports import report_store
+
+                report_store(review)
+            (folder / report_filename(review)).write_bytes(report_bytes(review))
+            written += 1
+        self.stdout.write(f"{written} report(s) written to {folder}")
