@@ -228,12 +228,13 @@ def grants_of_organization(organization):
 def grants_received_total(organization, year: int) -> Decimal:
     """Total awarded to the organization's grants of ``year``'s call (the annual review's
     pre-fill)."""
-    return _sum(
+    total = _sum(
         Application.objects.filter(
             organization=organization, call__year=year, status__in=FUNDED_STATUSES
         ),
         "awarded_amount",
     )
+    return total.quantize(Decimal("0.01"))
 
 
 # --- Foundation -----------------------------------------------------------------------------
