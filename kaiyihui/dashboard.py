@@ -136,3 +136,24 @@ def founded_year_columns(trends: dict) -> list[Column]:
             for year, count in trends["organizations_founded_by_year"].items()
         ]
     )
+
+
+FUNDED_FILTER = "status__in=approved,in_progress,completed,terminated"
+
+
+def funded_grants_url(**filters) -> str:
+    query = urlencode(filters)
+    return (
+        reverse("admin:funding_application_changelist")
+        + f"?{FUNDED_FILTER}"
+        + (f"&{query}" if query else "")
+    )
+
+
+def grant_year_columns(trends: dict) -> list[Column]:
+    return columns(
+        [
+            (str(year), count, funded_grants_url(call__year=year))
+            for year, (count, _amount) in trends["grants_by_year"].items()
+        ]
+    )

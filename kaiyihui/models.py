@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -25,7 +26,8 @@ class PeriodicReport(TimeStampedModel):
     kind = models.CharField(_("kind"), max_length=10, choices=ReportKind.choices)
     period_start = models.DateField(_("period start"))
     period_end = models.DateField(_("period end"))
-    figures = models.JSONField(_("figures"), default=dict)
+    # Money (Decimal) is stored as its exact string.
+    figures = models.JSONField(_("figures"), default=dict, encoder=DjangoJSONEncoder)
     pdf = models.FileField(_("PDF"), upload_to="reports/%Y/", blank=True)
     xlsx = models.FileField(_("Excel"), upload_to="reports/%Y/", blank=True)
     generated_by = models.ForeignKey(

@@ -4,6 +4,7 @@ and the one service that stores (and replaces) them and e-mails them once."""
 import datetime
 import io
 import logging
+from decimal import Decimal
 
 from django.core.files.base import ContentFile
 from django.core.mail import EmailMessage
@@ -43,8 +44,18 @@ HEADLINE_LABELS = {
     "organization_coverage_rate": gettext_lazy("Party organization coverage rate"),
     "work_coverage_rate": gettext_lazy("Party work coverage rate"),
     "party_activities_this_year": gettext_lazy("Party activities this year"),
+    "grant_projects_funded": gettext_lazy("Micro-venture projects funded"),
+    "grant_amount_awarded": gettext_lazy("Micro-venture grants awarded (yuan)"),
+    "foundation_council_units": gettext_lazy("Foundation council member units"),
+    "foundation_raised": gettext_lazy("Foundation donations raised (yuan)"),
+    "foundation_balance": gettext_lazy("Foundation balance (yuan)"),
 }
 RATE_KEYS = {"organization_coverage_rate", "work_coverage_rate"}
+MONEY_KEYS = {
+    "grant_amount_awarded",
+    "foundation_raised",
+    "foundation_balance",
+}
 
 
 def month_period(year: int, month: int) -> tuple[datetime.date, datetime.date]:
@@ -108,6 +119,8 @@ def _value(key: str, value) -> str:
         return "—"
     if key in RATE_KEYS:
         return f"{value * 100:.1f}%"
+    if key in MONEY_KEYS:
+        return f"{Decimal(value):,.2f}"
     return str(value)
 
 

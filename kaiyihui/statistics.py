@@ -2,7 +2,8 @@
 of queries however many rows). ``python manage.py stats --json`` prints them; the street
 dashboard will show the same dictionary.
 
-Grant and foundation figures join when the funding app has data models.
+Grant and foundation figures come from funding's selectors; money stays Decimal here and
+is written as yuan with two decimals where it leaves the platform (JSON, Excel).
 """
 
 import datetime
@@ -14,6 +15,7 @@ from django.db.models.functions import ExtractMonth, ExtractYear
 from django.utils import timezone
 
 from accounts.models import Community, Street
+from funding import selectors as funding_selectors
 from incubation.choices import Grade, GrowthLevel, LegalStatus
 from incubation.models import Organization, Pairing
 from incubation.workflows import LIFECYCLE_STAGES
@@ -130,6 +132,7 @@ def headline_figures(
         "party_activities_this_year": activities.filter(
             date__year=today.year, date__lte=today
         ).count(),
+        **funding_selectors.headline_figures(street=street, community=community, today=today),
     }
 
 
@@ -168,7 +171,14 @@ def trend_figures(
         .annotate(n=Count("pk"))
         .order_by()
     )
+    grants = {
+        year: (count, amount)
+        for year, count, amount in funding_selectors.grants_by_year(
+            street=street, community=community
+        )
+    }
     return {
+        "grants_by_year": {year: grants.get(year, (0, Decimal("0.00"))) for year in years},
         "party_activities_by_month": {month: by_month.get(month, 0) for month in range(1, 13)},
         "party_activities_by_year": {year: activities_by_year.get(year, 0) for year in years},
         "organizations_founded_by_year": {year: founded_by_year.get(year, 0) for year in years},

@@ -55,7 +55,12 @@ def test_every_chart_link_opens_its_list(client, tenant):
     ]
     links += [
         column.url
-        for name in ("activity_month_columns", "activity_year_columns", "founded_year_columns")
+        for name in (
+            "activity_month_columns",
+            "activity_year_columns",
+            "founded_year_columns",
+            "grant_year_columns",
+        )
         for column in context[name]
     ]
     assert len(links) > 30

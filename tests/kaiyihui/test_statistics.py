@@ -1,5 +1,6 @@
 import json
 from datetime import date
+from decimal import Decimal
 
 import pytest
 import time_machine
@@ -98,6 +99,32 @@ def test_it_breaks_organizations_down_and_draws_trends(tenant, outsider_tenant):
     assert trend_figures(street=outsider_tenant.street)["party_activities_by_year"][2026] == 0
 
 
+def test_the_json_writes_money_as_yuan_strings_and_narrows_the_foundation(tenant, capsys):
+    from funding.services.foundation import council_unit_add, donation_record, fund_create
+
+    fund = fund_create(
+        street=tenant.street,
+        name="基金会",
+        seed_capital=Decimal("2000000"),
+        actor=tenant.street_admin,
+    )
+    donation_record(
+        fund=fund,
+        donor="某企业",
+        amount=Decimal("1234.5"),
+        received_on=date(2026, 3, 1),
+        receipt_number="R-1",
+        actor=tenant.street_admin,
+    )
+    council_unit_add(fund=fund, name="理事单位甲", actor=tenant.street_admin)
+    call_command("stats", "--json", "--street", tenant.street.code)
+    figures = json.loads(capsys.readouterr().out)
+    assert figures["foundation_raised"] == "1234.50"
+    assert figures["foundation_balance"] == "2001234.50"
+    assert figures["grant_amount_awarded"] == "0.00"
+    assert figures["foundation_council_units"] == 1
+
+
 def test_a_new_organization_changes_the_total(tenant):
     before = headline_figures(street=tenant.street)["organizations_total"]
     OrganizationFactory(community=tenant.community)
@@ -143,3 +170,6 @@ def test_the_demo_reproduces_the_published_figures(db, settings):
     assert figures["leaders_serving_as_secretaries"] == 23
     assert figures["members_developed"] == 35
     assert figures["party_activities_this_year"] >= 300
+    assert figures["grant_projects_funded"] == 130
+    assert figures["foundation_council_units"] == 14
+    assert Decimal("2400000") <= figures["foundation_raised"] <= Decimal("2600000")

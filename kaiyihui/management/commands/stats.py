@@ -1,4 +1,5 @@
 import json
+from decimal import Decimal
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -7,7 +8,7 @@ from kaiyihui.statistics import headline_figures
 
 
 class Command(BaseCommand):
-    help = "Print the hub's headline figures (organizations, party building)."
+    help = "Print the hub's headline figures (organizations, party building, grants, foundation)."
 
     def add_arguments(self, parser):
         parser.add_argument("--json", action="store_true", help="one JSON object")
@@ -37,5 +38,12 @@ class Command(BaseCommand):
             self.stdout.write(f"{key}: {value}")
 
 
+def _money(value):
+    # Money leaves the platform as yuan with two decimals, in a string (never a float).
+    if isinstance(value, Decimal):
+        return f"{value:.2f}"
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
+
+
 def _dumps(figures: dict) -> str:
-    return json.dumps(figures, ensure_ascii=False, indent=2)
+    return json.dumps(figures, ensure_ascii=False, indent=2, default=_money)
