@@ -28,10 +28,25 @@ def money(verbose_name, **kwargs):
     return models.DecimalField(verbose_name, max_digits=14, decimal_places=2, **kwargs)
 
 
+class StreetWideQuerySet(ScopedQuerySet):
+    """Rows that belong to a street as a whole (the foundation, calls): community staff
+    read their own street's, as they read its organizations."""
+
+    def extra_visibility_q(self, user, roles):
+        q = super().extra_visibility_q(user, roles)
+        if Role.COMMUNITY_STAFF in roles and user.street_id:
+            q |= Q(**{_street_lookup(self.scope_paths.street): user.street_id})
+        return q
+
+
+def _street_lookup(path: str) -> str:
+    return f"{path}__pk" if path else "pk"
+
+
 # --- Community foundation -------------------------------------------------------------------
 
 
-class FundQuerySet(ScopedQuerySet):
+class FundQuerySet(StreetWideQuerySet):
     scope_paths = ScopePaths(street="street")
 
 
@@ -62,7 +77,7 @@ class Fund(TimeStampedModel):
         return self.name
 
 
-class FundChildQuerySet(ScopedQuerySet):
+class FundChildQuerySet(StreetWideQuerySet):
     scope_paths = ScopePaths(street="fund__street")
 
 
@@ -173,7 +188,7 @@ class FundSpending(TimeStampedModel):
 # --- Calls ----------------------------------------------------------------------------------
 
 
-class GrantCallQuerySet(ScopedQuerySet):
+class GrantCallQuerySet(StreetWideQuerySet):
     scope_paths = ScopePaths(street="street")
 
     def extra_visibility_q(self, user, roles):
@@ -226,7 +241,7 @@ class GrantCall(TimeStampedModel):
         return self.opens_on <= today <= self.closes_on
 
 
-class CallChildQuerySet(ScopedQuerySet):
+class CallChildQuerySet(StreetWideQuerySet):
     scope_paths = ScopePaths(street="call__street")
 
 

@@ -257,3 +257,19 @@ def _upload(name, content):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile(name, content, content_type="application/pdf")
+
+
+def test_it_shows_community_staff_the_call_page_of_their_street(client, tenant, outsider_tenant):
+    call = make_call(tenant)
+    client.force_login(tenant.community_staff)
+    page = client.get(reverse("funding:call_staff", args=[call.pk]))
+    assert page.status_code == 200
+    client.force_login(outsider_tenant.community_staff)
+    assert client.get(reverse("funding:call_staff", args=[call.pk])).status_code == 404
+
+
+def test_it_refuses_staff_pages_to_leaders_and_experts(client, tenant):
+    call = make_call(tenant)
+    for user in (tenant.leader, tenant.evaluator, tenant.party_worker):
+        client.force_login(user)
+        assert client.get(reverse("funding:call_staff", args=[call.pk])).status_code == 403
