@@ -4,6 +4,7 @@ from celery import shared_task
 
 from evaluation import reminders
 from evaluation.models import Cycle
+from evaluation.workflows import CycleStatus
 
 
 @shared_task(name="evaluation.send_reminders", acks_late=True)
@@ -13,7 +14,7 @@ def send_reminders() -> int:
 
 @shared_task(name="evaluation.announce_cycle_opened", acks_late=True)
 def announce_cycle_opened(cycle_id: int) -> int:
-    cycle = Cycle.objects.filter(pk=cycle_id).first()
+    cycle = Cycle.objects.filter(pk=cycle_id, status=CycleStatus.OPEN).first()
     if cycle is None:
         return 0
     return reminders.send_cycle_opened(cycle)
