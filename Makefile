@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help run test bootstrap system-deps migrate demo lint messages worker beat clean bench
+.PHONY: help run test e2e bootstrap system-deps migrate demo lint messages worker beat clean bench
 
 help: ## Show this list
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -38,6 +38,15 @@ run: demo ## Start the platform on http://127.0.0.1:8000 with demo data
 
 test: bootstrap ## Run the test suite (PostgreSQL when DATABASE_URL is set, else SQLite)
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+E2E_STAMP := $(VENV)/.e2e-installed
+$(E2E_STAMP): $(STAMP)
+	$(PY) -m pip install --quiet -e '.[dev,e2e]'
+	@touch $(E2E_STAMP)
+
+e2e: bootstrap $(E2E_STAMP) ## Browser journeys (Playwright + /usr/bin/chromium); screenshots in e2e-screenshots/
+	@test -x /usr/bin/chromium || { echo "Chromium is missing: sudo apt-get install chromium"; exit 1; }
+	$(PY) -m pytest tests/e2e -m e2e -p no:cacheprovider $(PYTEST_ARGS)
 
 lint: bootstrap ## ruff and the migrations check
 	$(VENV)/bin/ruff check .
