@@ -135,3 +135,17 @@ def test_it_hides_the_admin_rows_of_another_street(client, tenant, outsider_tena
     client.force_login(outsider_tenant.street_admin)
     fund = Fund.objects.get()
     assert client.get(reverse("admin:funding_fund_change", args=[fund.pk])).status_code == 302
+
+
+def test_it_answers_the_dashboards_funded_grants_link(client, tenant):
+    running_grant(tenant)
+    url = (
+        reverse("admin:funding_application_changelist")
+        + "?status__in=approved,in_progress,completed,terminated&call__year="
+        + str(timezone.localdate().year)
+    )
+    for user in (tenant.street_admin, tenant.community_staff):
+        client.force_login(user)
+        response = client.get(url)
+        assert response.status_code == 200
+        assert "邻里守望互助计划" in response.content.decode()
