@@ -131,4 +131,5 @@ def test_seed_demo_builds_the_kaixuan_registry(db, settings, capsys):
     leader2_org = Organization.objects.get(leader_accounts__username="leader2")
     assert leader2_org.name == "景新书画院"
     assert leader2_org.legal_status == LegalStatus.PRIVATE_NON_ENTERPRISE
-    assert (leader2_org.stage, leader2_org.grade) == (Stage.MANAGEMENT, "5A")
+    # The evaluation demo submits leader2's annual review, which moves it 管理 → 年检.
+    assert (leader2_org.stage, leader2_org.grade) == (Stage.ANNUAL_REVIEW, "5A")
