@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help run test e2e bootstrap system-deps migrate demo lint messages worker beat clean bench
+.PHONY: help run test e2e load bootstrap system-deps migrate demo lint messages worker beat clean bench
 
 help: ## Show this list
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -64,6 +64,14 @@ beat: bootstrap ## Run Celery beat with the database schedule (needs CELERY_BROK
 
 clean: ## Remove the virtualenv, the SQLite database and collected files
 	rm -rf $(VENV) db.sqlite3 staticfiles
+
+LOAD_STAMP := $(VENV)/.load-installed
+$(LOAD_STAMP): $(STAMP)
+	$(PY) -m pip install --quiet -e '.[dev,load]'
+	@touch $(LOAD_STAMP)
+
+load: bootstrap $(LOAD_STAMP) ## 200 leaders before the deadline: gunicorn + locust on PostgreSQL (bench/load-results.md)
+	$(PY) bench/load.py
 
 bench: bootstrap ## Seed a district-sized dataset into PostgreSQL and measure (bench/results.md)
 	$(PY) bench/run.py
