@@ -39,6 +39,10 @@ from funding.workflows import ApplicationStatus
 from incubation.models import Organization
 
 
+def _is_staff_reader(user) -> bool:
+    return user.is_superuser or bool(roles_of(user) & {Role.STREET_ADMIN, Role.COMMUNITY_STAFF})
+
+
 def _refused(request, exc: ActionRefused) -> None:
     messages.error(request, exc.message)
 
@@ -64,7 +68,7 @@ def home(request):
         "is_expert": Role.EVALUATOR in roles_of(user),
         "staff_calls": (
             list(GrantCall.objects.visible_to(user).order_by("-year")[:20])
-            if user.is_superuser or roles_of(user) & {Role.STREET_ADMIN, Role.COMMUNITY_STAFF}
+            if _is_staff_reader(user)
             else []
         ),
     }
@@ -88,6 +92,7 @@ def call_detail(request, pk):
         "milestones": list(call.milestones.all()),
         "organizations": organizations,
         "is_open": call.is_open(today),
+        "is_staff_reader": _is_staff_reader(request.user),
     }
     return render(request, "funding/call_detail.html", context)
 
@@ -151,6 +156,7 @@ def application_detail(request, pk):
         "can_submit": can_edit and not problems,
         "attachment_form": AttachmentForm() if can_edit else None,
         "is_leader": permissions.leads(user, app.organization),
+        "is_staff_reader": _is_staff_reader(user),
     }
     return render(request, "funding/application_detail.html", context)
 

@@ -273,3 +273,18 @@ def test_it_refuses_staff_pages_to_leaders_and_experts(client, tenant):
     for user in (tenant.leader, tenant.evaluator, tenant.party_worker):
         client.force_login(user)
         assert client.get(reverse("funding:call_staff", args=[call.pk])).status_code == 403
+
+
+def test_it_keeps_the_home_and_review_lists_flat(client, tenant, count_queries):
+    call = make_call(tenant, budget="500000", cap="10000")
+    _many_applications(tenant, call, 1)
+    pages = {tenant.leader: reverse("funding:home"), tenant.evaluator: reverse("funding:review")}
+    before = {}
+    for user, url in pages.items():
+        client.force_login(user)
+        before[user] = _count(client, count_queries, url).count
+    _many_applications(tenant, call, 4)
+    for user, url in pages.items():
+        client.force_login(user)
+        after = _count(client, count_queries, url)
+        assert after.count == before[user], after.dump()
