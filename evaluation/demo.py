@@ -104,6 +104,14 @@ def _last_year(street, template, evaluators, today, rng) -> int:
             last_annual_review_year=year,
         ).order_by("pk")
     )
+    return len(seed_finalized_reviews(cycle, orgs, evaluators, rng))
+
+
+def seed_finalized_reviews(cycle, orgs, evaluators, rng) -> list[Review]:
+    """Bulk-create finalized reviews with scores from one evaluator per group (the demo and
+    the report benchmark). Grades and results follow what the organizations show."""
+    year = cycle.year
+    template = cycle.template
     covered = _covered(orgs)
     items = template_items(template)
     finalized_at = timezone.make_aware(datetime.datetime(year, 12, 28, 10, 0))
@@ -145,7 +153,11 @@ def _last_year(street, template, evaluators, today, rng) -> int:
             total=outcome.total,
             # The registry's grade stands (it may be older than this cycle).
             grade=org.grade if graded else "",
-            annual_result=org.last_annual_review_result,
+            annual_result=(
+                org.last_annual_review_result
+                if org.last_annual_review_year == year
+                else outcome.annual_result
+            ),
             spread_flagged=outcome.spread_flagged,
             finalized_at=finalized_at,
         )
@@ -178,7 +190,7 @@ def _last_year(street, template, evaluators, today, rng) -> int:
                 for pk, value in points.items()
             ]
     Score.objects.bulk_create(scores, batch_size=2000)
-    return len(reviews)
+    return reviews
 
 
 def _this_year(street, template, users, evaluators, today) -> dict[str, int]:
