@@ -292,7 +292,7 @@ class Review(TimeStampedModel):
     extension_until = models.DateField(_("extension until"), null=True, blank=True)
     # Outcome.
     graded = models.BooleanField(
-        _("graded"), default=True, help_text=_("False: the 年检 result only (not eligible).")
+        _("graded"), default=True, help_text=_("Off: the annual review result only, no grade.")
     )
     grading_note = models.CharField(_("why not graded"), max_length=500, blank=True)
     has_party_organization = models.BooleanField(

@@ -71,7 +71,7 @@ def test_it_renders_a4_with_the_cjk_font_embedded_and_extractable(
     assert content.startswith(b"%PDF")
     text = pdf_text(content, tmp_path)
     assert "凯益荟测试报告" in text and "南肖埠陆号邻里服务社" in text
-    assert "1 / 1" in text  # page numbers in the footer
+    assert "1/1" in text.replace(" ", "")  # page numbers in the footer
     fonts = pdf_fonts(content, tmp_path)
     assert "CJK" in fonts
     assert all(line.split()[-5] == "yes" for line in fonts.splitlines()[2:] if line.strip())
