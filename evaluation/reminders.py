@@ -43,6 +43,13 @@ def _not_submitted(cycle: Cycle):
     return _organizations(cycle).exclude(pk__in=done.values("organization"))
 
 
+def _notify_leaders(org, kind: str, key: str, title: str, body: str, url: str) -> int:
+    sent = 0
+    for leader in org.leader_accounts.all():
+        sent += bool(notify(recipient=leader, kind=kind, key=key, title=title, body=body, url=url))
+    return sent
+
+
 def send_cycle_opened(cycle: Cycle) -> int:
     sent = 0
     url = reverse("evaluation:home")
@@ -52,17 +59,9 @@ def send_cycle_opened(cycle: Cycle) -> int:
             "date": cycle.deadline.isoformat()
         }
         for org in _organizations(cycle):
-            for leader in org.leader_accounts.all():
-                sent += bool(
-                    notify(
-                        recipient=leader,
-                        kind="evaluation_opened",
-                        key=f"cycle:{cycle.pk}:opened",
-                        title=title,
-                        body=body,
-                        url=url,
-                    )
-                )
+            sent += _notify_leaders(
+                org, "evaluation_opened", f"cycle:{cycle.pk}:opened", title, body, url
+            )
     return sent
 
 
@@ -82,17 +81,8 @@ def send_deadline_reminders(cycle: Cycle, today: datetime.date) -> int:
                 "name": org.name,
                 "date": cycle.deadline.isoformat(),
             }
-            for leader in org.leader_accounts.all():
-                sent += bool(
-                    notify(
-                        recipient=leader,
-                        kind="evaluation_deadline",
-                        key=f"cycle:{cycle.pk}:org:{org.pk}:{window}d",
-                        title=title,
-                        body=body,
-                        url=url,
-                    )
-                )
+            key = f"cycle:{cycle.pk}:org:{org.pk}:{window}d"
+            sent += _notify_leaders(org, "evaluation_deadline", key, title, body, url)
     return sent
 
 

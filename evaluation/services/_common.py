@@ -1,3 +1,7 @@
+from decimal import Decimal, InvalidOperation
+
+from django.utils.translation import gettext as _
+
 from core.errors import ActionRefused
 
 
@@ -18,3 +22,20 @@ def review_event(review, kind, actor, *, from_value="", to_value="", note=""):
         to_value=str(to_value or ""),
         note=note,
     )
+
+
+def clean_points(item, raw, errors: list) -> Decimal | None:
+    """``raw`` as points for ``item`` (0..max), or None with the reason appended to
+    ``errors`` (self-assessments and evaluators' scores use the same rule)."""
+    try:
+        points = Decimal(str(raw))
+    except InvalidOperation:
+        errors.append(_("%(item)s: enter a number.") % {"item": item.name})
+        return None
+    if not (0 <= points <= item.max_points):
+        errors.append(
+            _("%(item)s: between 0 and %(max)s points.")
+            % {"item": item.name, "max": item.max_points.normalize()}
+        )
+        return None
+    return points

@@ -23,7 +23,7 @@ from evaluation.permissions import (
 )
 from evaluation.prefill import collect_prefill
 from evaluation.selectors import applicable_items, grading_blockers
-from evaluation.services._common import refuse_unless, review_event
+from evaluation.services._common import clean_points, refuse_unless, review_event
 from evaluation.workflows import REVIEW_TRANSITIONS, ReviewStatus
 from incubation.services import organization_change_stage
 from incubation.workflows import Stage
@@ -97,16 +97,8 @@ def _clean_self_assessment(review: Review, values: dict) -> dict:
         item = items.get(str(key))
         if item is None or raw in (None, ""):
             continue
-        try:
-            points = Decimal(str(raw))
-        except InvalidOperation:
-            errors.append(_("%(item)s: enter a number.") % {"item": item.name})
-            continue
-        if not (0 <= points <= item.max_points):
-            errors.append(
-                _("%(item)s: between 0 and %(max)s points.")
-                % {"item": item.name, "max": item.max_points.normalize()}
-            )
+        points = clean_points(item, raw, errors)
+        if points is None:
             continue
         cleaned[str(item.pk)] = str(points)
     if errors:

@@ -16,7 +16,7 @@ The arithmetic, in one place (``compute_outcome``):
 
 import datetime
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -29,7 +29,7 @@ from evaluation.choices import GRADE_ORDER, ReviewEventKind
 from evaluation.models import ConflictDeclaration, EvaluatorAssignment, Review, Score
 from evaluation.permissions import can_assign, can_score
 from evaluation.selectors import applicable_items, grading_blockers, previous_result
-from evaluation.services._common import refuse_unless, review_event
+from evaluation.services._common import clean_points, refuse_unless, review_event
 from evaluation.workflows import ASSIGNMENT_TRANSITIONS, AssignmentStatus, ReviewStatus
 from incubation.choices import AnnualReviewResult
 from incubation.rules import add_years
@@ -188,16 +188,8 @@ def scores_save(
             continue
         if points in (None, ""):
             continue
-        try:
-            points = Decimal(str(points))
-        except InvalidOperation:
-            errors.append(_("%(item)s: enter a number.") % {"item": item.name})
-            continue
-        if not (0 <= points <= item.max_points):
-            errors.append(
-                _("%(item)s: between 0 and %(max)s points.")
-                % {"item": item.name, "max": item.max_points.normalize()}
-            )
+        points = clean_points(item, points, errors)
+        if points is None:
             continue
         score = existing.get(item.pk)
         if score is None:
