@@ -12,9 +12,10 @@ from django.utils.translation import gettext_lazy
 
 from accounts.admin import ScopedAdminMixin
 from core.errors import ActionRefused
+from evaluation.admin_forms import CycleAdminForm
 from evaluation.jobs import KIND as REPORTS_JOB
 from evaluation.models import ConflictDeclaration, Cycle, Indicator, IndicatorTemplate, Review
-from evaluation.services.cycles import CYCLE_FIELDS, clean_cycle, cycle_change_status, cycle_create
+from evaluation.services.cycles import CYCLE_FIELDS, cycle_change_status, cycle_create
 from evaluation.services.templates import template_new_version, template_sync_dimension_points
 from evaluation.workflows import CycleStatus, ReviewStatus
 from jobs.services import job_start
@@ -26,6 +27,15 @@ class IndicatorInline(admin.TabularInline):
     extra = 0
     fields = ["position", "code", "name", "parent", "max_points", "scope", "is_party_section"]
     ordering = ["position"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "parent":
+            # A dimension of this template only (never another street's or version's).
+            template_id = request.resolver_match.kwargs.get("object_id")
+            kwargs["queryset"] = Indicator.objects.filter(
+                template_id=template_id, parent__isnull=True
+            ).visible_to(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def has_add_permission(self, request, obj=None):
         return bool(obj is None or not obj.frozen) and super().has_add_permission(request, obj)
@@ -77,6 +87,7 @@ class IndicatorTemplateAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
 @admin.register(Cycle)
 class CycleAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    form = CycleAdminForm
     list_display = ["year", "template", "opens_on", "deadline", "status", "reviews_link"]
     list_filter = ["status"]
     fields = ["year", "template", "opens_on", "deadline", "status", *CYCLE_FIELDS]
@@ -96,8 +107,7 @@ class CycleAdmin(ScopedAdminMixin, admin.ModelAdmin):
         return format_html('<a href="{}">{}</a>', url, _("Annual reviews"))
 
     def save_model(self, request, obj, form, change):
-        if change:
-            clean_cycle(obj)
+        if change:  # the form checked the rules (CycleAdminForm)
             obj.save()
             return
         try:
