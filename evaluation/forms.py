@@ -44,7 +44,7 @@ class ReviewForm(forms.ModelForm):
     def changes(self) -> dict:
         return {name: self.cleaned_data.get(name) for name in FORM_FIELDS}
 
-    def self_assessment(self) -> dict:
+    def self_assessment_values(self) -> dict:
         return {
             str(item.pk): self.cleaned_data.get(f"sa_{item.pk}")
             for item in self.items

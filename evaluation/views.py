@@ -131,6 +131,14 @@ def _staff_context(request, review):
     }
 
 
+def _prefill_rows(review) -> list[tuple[str, str]]:
+    names = prefill_labels()
+    return [
+        (names.get(key, key), "; ".join(map(str, value)) if isinstance(value, list) else value)
+        for key, value in review.prefill.items()
+    ]
+
+
 @login_required
 def review_detail(request, pk):
     review = _review(request, pk)
@@ -147,7 +155,7 @@ def review_detail(request, pk):
                 review_save(
                     review=review,
                     actor=user,
-                    self_assessment=form.self_assessment(),
+                    self_assessment=form.self_assessment_values(),
                     **form.changes(),
                 )
                 if request.POST.get("action") == "submit":
@@ -169,7 +177,7 @@ def review_detail(request, pk):
         "can_edit": can_edit,
         "edit_reason": edit_reason,
         "missing": review_missing(review) if can_edit else [],
-        "prefill": [(prefill_labels().get(k, k), v) for k, v in review.prefill.items()],
+        "prefill": _prefill_rows(review),
         "attachments": list(review.attachments.all()),
         "attachment_form": AttachmentForm(),
         "versions": list(review.versions.order_by("number")),

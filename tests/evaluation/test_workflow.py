@@ -165,3 +165,25 @@ def test_it_uploads_attachments_checked_by_content(ev, client):
     assert attachment.kind == "pdf"
     download = client.get(reverse("evaluation:attachment", args=[attachment.pk]))
     assert download.status_code == 200
+
+
+def test_registered_prefill_providers_fill_the_form_and_a_broken_one_is_skipped(ev, client):
+    from evaluation import prefill
+
+    saved = dict(prefill._PROVIDERS)
+    try:
+        prefill.register_prefill("grants_received", "Grants received", lambda o, y: Decimal("5000"))
+
+        def broken(org, year):
+            raise RuntimeError("down")
+
+        prefill.register_prefill("broken", "Broken", broken)
+        review = review_start(cycle=ev.cycle, organization=ev.org, actor=ev.leader)
+        assert review.prefill["grants_received"] == "5000"
+        assert "broken" not in review.prefill
+        client.force_login(ev.leader)
+        page = client.get(reverse("evaluation:review", args=[review.pk]))
+        assert ("Grants received", "5000") in page.context["prefill"]
+    finally:
+        prefill._PROVIDERS.clear()
+        prefill._PROVIDERS.update(saved)
