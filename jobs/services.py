@@ -6,6 +6,7 @@ import logging
 
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from core.queue import enqueue
@@ -17,6 +18,9 @@ logger = logging.getLogger(__name__)
 # A queued job no worker has picked up after this long is enqueued again (the broker was
 # down when it was started, or its message was lost).
 REQUEUE_AFTER = datetime.timedelta(minutes=2)
+# A running job moves its bar at least once per item; one silent this long lost its worker
+# (the broker redelivers too, after its visibility timeout; whichever comes first).
+STALLED_AFTER = datetime.timedelta(minutes=15)
 
 
 def job_start(*, kind: str, actor, street=None, title: str, params: dict | None = None) -> Job:
@@ -48,7 +52,10 @@ def job_enqueue(job_id: int) -> bool:
 
 def job_requeue_waiting(now: datetime.datetime | None = None) -> int:
     now = now or timezone.now()
-    waiting = Job.objects.filter(status=JobStatus.QUEUED, updated_at__lt=now - REQUEUE_AFTER)
+    waiting = Job.objects.filter(
+        Q(status=JobStatus.QUEUED, updated_at__lt=now - REQUEUE_AFTER)
+        | Q(status=JobStatus.RUNNING, updated_at__lt=now - STALLED_AFTER)
+    )
     sent = 0
     for job_id in waiting.values_list("pk", flat=True):
         Job.objects.filter(pk=job_id).update(updated_at=now)

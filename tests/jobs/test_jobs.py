@@ -151,3 +151,13 @@ def test_it_lets_the_starter_follow_a_job_without_a_street(client, tenant):
     assert client.get(f"/jobs/{job.pk}/").status_code == 200
     client.force_login(tenant.evaluator)
     assert client.get(f"/jobs/{job.pk}/").status_code == 404
+
+
+def test_a_running_job_silent_for_long_is_sent_again(tenant, counting_runner):
+    job = Job.objects.create(
+        kind="test.count", title="t", status=JobStatus.RUNNING, params={"items": ["a"]}
+    )
+    assert job_requeue_waiting() == 0  # still moving, as far as anyone knows
+    Job.objects.filter(pk=job.pk).update(updated_at=job.updated_at.replace(year=2020))
+    assert job_requeue_waiting() == 1
+    assert Job.objects.get(pk=job.pk).status == JobStatus.DONE

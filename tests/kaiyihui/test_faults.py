@@ -16,7 +16,6 @@ from django.db import connection
 from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
-from kombu import pools
 
 from incubation.services import organization_change_stage
 from incubation.workflows import Stage
@@ -27,6 +26,7 @@ from kaiyihui.celery import app
 from notifications.models import Notification
 from notifications.services import notifications_email_pending, notify
 from tests.incubation.test_lifecycle import tenant_org
+from tests.kaiyihui.brokers import broker
 
 CLOSED_PORT_BROKER = "redis://127.0.0.1:1/0"
 
@@ -34,20 +34,8 @@ CLOSED_PORT_BROKER = "redis://127.0.0.1:1/0"
 @pytest.fixture
 def redis_down(settings):
     settings.CELERY_BROKER_URL = CLOSED_PORT_BROKER
-    saved = {key: app.conf[key] for key in ("task_always_eager", "broker_url")}
-    app.conf.update(task_always_eager=False, broker_url=CLOSED_PORT_BROKER)
-    _reset_pools()
-    yield
-    app.conf.update(saved)
-    _reset_pools()
-
-
-def _reset_pools():
-    # Connections are pooled per broker URL (kombu's global pools, which the app caches);
-    # drop them all so the URL change takes effect.
-    pools.reset()
-    app._pool = None
-    app.amqp._producer_pool = None
+    with broker(CLOSED_PORT_BROKER):
+        yield
 
 
 def test_pages_still_load_and_health_says_why(client, tenant, redis_down):
