@@ -100,3 +100,17 @@ def test_the_org_count_is_scoped_for_each_admin_user(client, tenant, outsider_te
     client.force_login(tenant.street_admin)
     body = client.get(reverse("admin:incubation_organization_changelist")).content.decode()
     assert outsider_tenant.org.name not in body
+
+
+def test_each_role_finds_its_work_on_the_home_page(client, tenant):
+    wanted = {
+        tenant.leader: ["/evaluation/", "/funding/"],
+        tenant.evaluator: ["/evaluation/assignments/", "/funding/review/"],
+        tenant.street_admin: ["/dashboard/", "/admin/", "/funding/"],
+    }
+    for user, links in wanted.items():
+        client.force_login(user)
+        body = client.get("/").content.decode()
+        for link in links:
+            assert f'href="{link}"' in body, (user, link)
+            assert client.get(link).status_code == 200, (user, link)
