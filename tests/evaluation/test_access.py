@@ -98,7 +98,22 @@ def test_leader2_an_unassigned_evaluator_and_another_streets_staff_get_404(
     leader2 = UserFactory(username="leader2", role=Role.ORG_LEADER, street=tenant.street)
     make_org(tenant, name="景新书画院测试", leader=leader2)
     unassigned = ev.evaluators["community"]
-    outsiders = [leader2, unassigned, outsider_tenant.street_admin, outsider_tenant.leader]
+    neighbour_staff = UserFactory(
+        username="staff-c2",
+        role=Role.COMMUNITY_STAFF,
+        street=tenant.street,
+        community=tenant.other_community,
+    )
+    outsiders = [
+        leader2,
+        unassigned,
+        tenant.party_worker,
+        neighbour_staff,
+        outsider_tenant.street_admin,
+        outsider_tenant.community_staff,
+        outsider_tenant.leader,
+        outsider_tenant.evaluator,
+    ]
     for user in outsiders:
         client.force_login(user)
         for method, url in [
