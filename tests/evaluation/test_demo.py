@@ -52,6 +52,8 @@ def test_the_demo_cycles(demo):
         if r.total is None or not _total_fits(r.total, r.grade, last.thresholds)
     ]
     assert not mismatched
+    # No party organization ⇒ at most 4A: every 5A has one.
+    assert not finalized.filter(grade="5A", has_party_organization=False).exists()
     current = Cycle.objects.get(street=street, year=year)
     assert current.status == CycleStatus.OPEN
     leader1 = Review.objects.get(cycle=current, organization__name="南肖埠陆号邻里服务社")
