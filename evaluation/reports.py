@@ -20,14 +20,12 @@ from evaluation.selectors import applicable_items, dimensions, review_assignment
 from evaluation.services._common import review_event
 from evaluation.workflows import ReviewStatus
 
-DEFAULT_PUBLIC_BASE_URL = "http://127.0.0.1:8000"
-
 
 def verification_url(review: Review, request=None) -> str:
     path = reverse("evaluation:verify", args=[review.verification_code])
     if request is not None:
         return request.build_absolute_uri(path)
-    base = getattr(settings, "PUBLIC_BASE_URL", DEFAULT_PUBLIC_BASE_URL).rstrip("/")
+    base = settings.PLATFORM_BASE_URL.rstrip("/")
     return base + path
 
 

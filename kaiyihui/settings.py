@@ -324,5 +324,6 @@ LOGGING = {
 PLATFORM_NAME = _("Kaiyihui Social Organization Service Platform")
 # The documented demo logins (seed_demo refuses to run with debug off).
 DEMO_PASSWORD = "kaiyihui2026"  # nosec B105
-# Used for links in e-mails, which have no request to take the host from.
+# The platform's public address: links in e-mails and the QR code printed on evaluation
+# reports (made by workers, which have no request to take the host from).
 PLATFORM_BASE_URL = env.str("PLATFORM_BASE_URL", default="http://127.0.0.1:8000")

@@ -7,6 +7,10 @@ have_lib() { ldconfig -p 2>/dev/null | grep -q "$1"; }
 have_lib libpango-1.0.so || missing="$missing libpango-1.0-0"
 have_lib libpangoft2-1.0.so || missing="$missing libpangoft2-1.0-0"
 have_lib libharfbuzz.so || missing="$missing libharfbuzz0b"
+# Font subsetting in C: without it WeasyPrint falls back to fontTools (~3 s per report).
+have_lib libharfbuzz-subset.so || missing="$missing libharfbuzz-subset0"
+# pdftotext / pdffonts: the tests read the PDFs back to check their text and fonts.
+command -v pdftotext >/dev/null 2>&1 || missing="$missing poppler-utils"
 if ! fc-list :lang=zh 2>/dev/null | grep -qi "cjk\|wqy\|han"; then
   missing="$missing fonts-noto-cjk fontconfig"
 fi
