@@ -7,8 +7,6 @@ Run: BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/kaiyihui_bench make b
 
 import json
 import os
-import resource
-import statistics
 import subprocess
 import sys
 import time
@@ -25,16 +23,12 @@ os.environ["DJANGO_READ_DOT_ENV"] = "false"
 os.environ["DJANGO_SETTINGS_MODULE"] = "kaiyihui.settings"
 os.environ.pop("CELERY_BROKER_URL", None)
 
-ORGANIZATIONS = int(os.environ.get("BENCH_ORGANIZATIONS", "100000"))
-STREETS = 10
-COMMUNITIES_PER_STREET = 10
 IMPORT_ROWS = int(os.environ.get("BENCH_IMPORT_ROWS", "10000"))
-REQUESTS = int(os.environ.get("BENCH_REQUESTS", "40"))
-
 TARGETS = {
     "page_p95_ms": 300,
     "import_seconds": 60,
     "import_peak_mb": 500,
+    "export_peak_mb": 300,
 }
 
 
@@ -56,178 +50,184 @@ def setup_django():
     call_command("migrate", verbosity=0)
 
 
-def seed():
-    from accounts.models import Community, Street
-    from core.identifiers import complete_uscc
-    from incubation.models import Organization
+# Runs the script and reports its peak RSS from wait4. The measured script is started from
+# this small wrapper, not from run.py itself: on Linux a child's ru_maxrss starts at the
+# RSS of the process it was forked from, so a child of the seeded bench process would
+# report at least the bench process's own size.
+WAIT4_WRAPPER = """
+import json, os, subprocess, sys
+proc = subprocess.Popen(sys.argv[1:])
+_, status, usage = os.wait4(proc.pid, 0)
+proc.returncode = os.waitstatus_to_exitcode(status)
+sys.stdout.flush()
+print(json.dumps({"child_peak_kb": usage.ru_maxrss}), flush=True)
+sys.exit(proc.returncode)
+"""
 
-    streets = [
-        Street.objects.create(name=f"基准街道{i:02d}", code=f"bench-{i:02d}", district="基准区")
-        for i in range(STREETS)
-    ]
-    communities = [
-        Community.objects.create(street=s, name=f"{s.name}第{j:02d}社区", code=f"c{j:02d}")
-        for s in streets
-        for j in range(COMMUNITIES_PER_STREET)
-    ]
-    stages = ["management"] * 6 + ["registration", "onboarding", "annual_review", "re_election"]
-    levels = ["resident_team", "pioneer_club", "community_org", "community_org", "hub_org"]
-    fields = ["elderly", "culture_sports", "neighbourly_help", "charity", "youth", "safety"]
-    batch = []
+
+def run_child(args: list[str], env: dict | None = None) -> dict:
+    """Run one of our scripts in a child process: its last stdout line as JSON, wall
+    seconds and its own peak RSS."""
     started = time.perf_counter()
-    for n in range(ORGANIZATIONS):
-        registered = n % 10 < 3
-        batch.append(
-            Organization(
-                name=f"基准社会组织{n:06d}",
-                legal_status="social_group" if registered else "filed",
-                uscc=complete_uscc(f"51330102MJ{n:06d}") if registered else None,
-                filing_number=None if registered else f"BENCH-{n:06d}",
-                community=communities[n % len(communities)],
-                service_field=fields[n % len(fields)],
-                leader_name=f"负责人{n % 997}",
-                leader_phone=f"138{n:08d}",
-                leader_political_status="party_member" if n % 4 == 0 else "masses",
-                party_member_count=n % 6,
-                growth_level=levels[n % len(levels)],
-                stage=stages[n % len(stages)],
-                grade=["", "", "3A", "4A", "5A"][n % 5] if registered else "",
-            )
-        )
-        if len(batch) == 5000:
-            Organization.objects.bulk_create(batch)
-            batch = []
-    Organization.objects.bulk_create(batch)
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
-    return {"organizations": ORGANIZATIONS, "seconds": round(time.perf_counter() - started, 1)}
-
-
-def make_users():
-    from accounts.models import Community, Street
-    from accounts.roles import Role
-    from accounts.services import user_create
-
-    street = Street.objects.order_by("code").first()
-    community = Community.objects.filter(street=street).order_by("code").first()
-    admin = user_create(
-        username="bench-admin", password="x-bench-pw-1", role=Role.STREET_ADMIN, street=street
+    out = subprocess.run(  # noqa: S603 - our own scripts, fixed arguments
+        [sys.executable, "-c", WAIT4_WRAPPER, sys.executable, *args],
+        capture_output=True,
+        text=True,
+        env=env or os.environ.copy(),
+        cwd=ROOT,
     )
-    staff = user_create(
-        username="bench-staff",
-        password="x-bench-pw-1",
-        role=Role.COMMUNITY_STAFF,
-        community=community,
-    )
-    return admin, staff, community
-
-
-def measure_page(client, url, requests=REQUESTS):
-    """p50/p95 over `requests` GETs after one warm-up, the query count, and SQL share."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    response = client.get(url)
-    assert response.status_code == 200, (url, response.status_code)
-    timings, sql_times, queries = [], [], 0
-    for _ in range(requests):
-        with CaptureQueriesContext(connection) as ctx:
-            start = time.perf_counter()
-            response = client.get(url)
-            timings.append((time.perf_counter() - start) * 1000)
-        assert response.status_code == 200
-        queries = len(ctx.captured_queries)
-        sql_times.append(sum(float(q["time"]) for q in ctx.captured_queries) * 1000)
-    timings.sort()
-    p95 = timings[max(0, int(round(0.95 * len(timings))) - 1)]
-    return {
-        "url": url,
-        "p50_ms": round(statistics.median(timings), 1),
-        "p95_ms": round(p95, 1),
-        "queries": queries,
-        "sql_share": round(statistics.median(sql_times) / statistics.median(timings), 2),
-    }
-
-
-def measure_pages():
-    from django.test import Client
-
-    from incubation.models import Organization
-
-    admin, staff, community = make_users()
-    results = {}
-    client = Client()
-    client.force_login(admin)
-    base = "/admin/incubation/organization/"
-    results["admin_list_street"] = measure_page(client, base)
-    results["admin_list_filtered"] = measure_page(
-        client, f"{base}?stage=management&legal_status=filed&community={community.pk}"
-    )
-    results["admin_list_search"] = measure_page(client, f"{base}?q=基准社会组织00012")
-    staff_client = Client()
-    staff_client.force_login(staff)
-    results["admin_list_community_staff"] = measure_page(staff_client, base)
-    org = Organization.objects.filter(community=community).first()
-    results["portal_organization_detail"] = measure_page(client, f"/organizations/{org.pk}/")
-    return results
+    if out.returncode != 0:
+        raise RuntimeError(f"{args[0]} failed:\n{out.stderr[-3000:]}")
+    lines = out.stdout.strip().splitlines()
+    figures = json.loads(lines[-2])
+    figures["wall_seconds"] = round(time.perf_counter() - started, 1)
+    figures["peak_mb"] = round(json.loads(lines[-1])["child_peak_kb"] / 1024, 1)
+    return figures
 
 
 def measure_import():
     """Import IMPORT_ROWS new organizations from an .xlsx in a child process (peak memory
-    is that process's max RSS)."""
-    script = ROOT / "bench" / "import_job.py"
+    is that process's max RSS); then the same file again, and with every row changed."""
+    return run_child([str(ROOT / "bench" / "import_job.py"), str(IMPORT_ROWS)])
+
+
+def measure_export():
+    """Export every organization (the seeded 100,000) in a child process each: through
+    `manage.py export_organizations` and through the admin's export view."""
+    out_dir = ROOT / "bench" / "out"
+    out_dir.mkdir(exist_ok=True)
+    results = {}
+    for mode in ("command", "admin"):
+        path = out_dir / f"export-{mode}.xlsx"
+        figures = run_child([str(ROOT / "bench" / "measure_export.py"), mode, str(path)])
+        path.unlink(missing_ok=True)
+        results[mode] = figures
+        print(
+            f"  export ({mode}): {figures['rows']:,} rows, {figures['seconds']} s, "
+            f"peak {figures['peak_mb']} MB",
+            flush=True,
+        )
+    return results
+
+
+def measure_evaluation_reports():
+    """Hook for bench/evaluation_reports.py (one PDF report warm, 200 in 2 processes):
+    it seeds its own database, so it gets BENCH_EVAL_DATABASE_URL = this run's database
+    name + "_eval" (it drops and recreates that one, never the bench database)."""
+    script = ROOT / "bench" / "evaluation_reports.py"
     if not script.exists():
         return None
-    started = time.perf_counter()
-    out = subprocess.run(  # noqa: S603 - our own script, fixed arguments
-        [sys.executable, str(script), str(IMPORT_ROWS)],
-        capture_output=True,
-        text=True,
-        env=os.environ.copy(),
-        cwd=ROOT,
-    )
-    if out.returncode != 0:
-        raise RuntimeError(out.stderr[-3000:])
-    figures = json.loads(out.stdout.strip().splitlines()[-1])
-    figures["wall_seconds"] = round(time.perf_counter() - started, 1)
-    figures["peak_mb"] = round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1)
+    if os.environ.get("BENCH_SKIP_EVALUATION_REPORTS"):
+        return {"skipped": "BENCH_SKIP_EVALUATION_REPORTS is set"}
+    base, name = DB_URL.rsplit("/", 1)
+    env = {**os.environ, "BENCH_EVAL_DATABASE_URL": f"{base}/{name}_eval"}
+    env.pop("DATABASE_URL", None)
+    figures = run_child([str(script)], env=env)
+    # The parent of the pool (seeding, the warm renders); the workers report their own.
+    figures["parent_peak_mb"] = figures.pop("peak_mb")
     return figures
 
 
+def _mark(ok: bool) -> str:
+    return "✓" if ok else "✗"
+
+
 def write_results(results):
-    (ROOT / "bench" / "results.json").write_text(json.dumps(results, ensure_ascii=False, indent=2))
+    from bench.measure_pages import query_growth
+    from bench.seed_district import COMMUNITIES_PER_STREET, STREETS
+
+    limit = TARGETS["page_p95_ms"]
+    results["targets"] = TARGETS
+    results["query_growth"] = query_growth(results["pages"])
+    (ROOT / "bench" / "results.json").write_text(
+        json.dumps(results, ensure_ascii=False, indent=2) + "\n"
+    )
+    c = results["seed"]
     lines = [
         f"# Benchmark results ({results['measured_at']})",
         "",
-        f"Machine: {results['machine']}. Dataset: {results['seed']['organizations']:,} "
-        f"organizations in {STREETS} streets × {COMMUNITIES_PER_STREET} communities "
-        f"(seeded in {results['seed']['seconds']} s).",
+        f"Machine: {results['machine']}. PostgreSQL, in-process test client (no network), "
+        f"DEBUG on. Dataset: {c['organizations']:,} organizations in {STREETS} streets × "
+        f"{COMMUNITIES_PER_STREET} communities, {c['party_organizations']:,} party "
+        f"organizations, {c['party_members']:,} party members, {c['party_activities']:,} party "
+        f"activities, {c['developments']:,} developments, {c['coverage']:,} coverage rows, "
+        f"{c['instructors']:,} instructors, {c['reviews']:,} annual reviews in {c['cycles']} "
+        f"cycles, {c['grant_applications']:,} grant applications with {c['grant_scores']:,} "
+        f"scores. Seeded in {c['seconds']} s ("
+        + ", ".join(f"{k} {v} s" for k, v in c["steps"].items())
+        + ").",
         "",
-        "| page | p50 ms | p95 ms | queries | SQL share | target p95 |",
-        "|---|---|---|---|---|---|",
+        "Staff pages are measured as the street staff of one street (1/10 of the data) or the "
+        "community staff of one community (1/100).",
+        "",
+        "| page | requests | p50 ms | p95 ms | queries | SQL share | target p95 |",
+        "|---|---|---|---|---|---|---|",
     ]
-    for name, page in results["pages"].items():
-        ok = "✓" if page["p95_ms"] < TARGETS["page_p95_ms"] else "✗"
+    for page in results["pages"].values():
         lines.append(
-            f"| {name} | {page['p50_ms']} | {page['p95_ms']} | {page['queries']} | "
-            f"{page['sql_share']:.0%} | < {TARGETS['page_p95_ms']} {ok} |"
+            f"| {page['label']} | {page['requests']} | {page['p50_ms']} | {page['p95_ms']} | "
+            f"{page['queries']} | {page['sql_share']:.0%} | < {limit} "
+            f"{_mark(page['p95_ms'] < limit)} |"
         )
-    if results.get("import"):
-        imp = results["import"]
+    lines += [
+        "",
+        "| page (many rows) | same page (fewer rows) | queries | queries, fewer rows | constant |",
+        "|---|---|---|---|---|",
+    ]
+    for row in results["query_growth"]:
+        lines.append(
+            f"| {results['pages'][row['page']]['label']} | "
+            f"{results['pages'][row['compared_with']]['label']} | {row['queries']} | "
+            f"{row['queries_fewer_rows']} | {_mark(row['constant'])} |"
+        )
+    lines += ["", "| job | seconds | peak MB | target |", "|---|---|---|---|"]
+    exp = results.get("export") or {}
+    for mode, how in (
+        ("command", "`manage.py export_organizations` (file)"),
+        ("admin", "admin export view, superuser (in-memory buffer)"),
+    ):
+        if mode in exp:
+            e = exp[mode]
+            ok = e["peak_mb"] < TARGETS["export_peak_mb"]
+            lines.append(
+                f"| export {e['rows']:,} organizations (.xlsx, {e['file_mb']} MB), {how} | "
+                f"{e['seconds']} | {e['peak_mb']} | < {TARGETS['export_peak_mb']} MB {_mark(ok)} |"
+            )
+    imp = results.get("import")
+    if imp:
+        ok = (
+            imp["seconds"] < TARGETS["import_seconds"]
+            and imp["peak_mb"] < TARGETS["import_peak_mb"]
+        )
         lines += [
-            "",
-            "| job | seconds | peak MB | target |",
-            "|---|---|---|---|",
             f"| import {imp['rows']:,} new organizations (.xlsx) | {imp['seconds']} | "
             f"{imp['peak_mb']} | < {TARGETS['import_seconds']} s, "
-            f"< {TARGETS['import_peak_mb']} MB |",
+            f"< {TARGETS['import_peak_mb']} MB {_mark(ok)} |",
             f"| re-import the same file (nothing changes) | {imp['reimport_unchanged_seconds']} "
             f"| (same process) | — |",
             f"| re-import with every row changed | {imp['reimport_all_changed_seconds']} "
             f"| (same process) | — |",
         ]
+    ev = results.get("evaluation_reports")
+    if ev and "skipped" in ev:
+        lines += ["", f"Evaluation reports: skipped ({ev['skipped']})."]
+    elif ev:
+        t = ev.get("targets", {})
+        lines += [
+            "",
+            "| evaluation reports (bench/evaluation_reports.py, own database) | figure | target |",
+            "|---|---|---|",
+            f"| one PDF report, warm (median of 5) | {ev['one_report_warm_s']} s | "
+            f"< {t.get('one_report_warm_s', '—')} s |",
+            f"| batch of {ev['batch_reports']} reports, {ev['batch_workers']} worker processes | "
+            f"{ev['batch_seconds']} s ({ev['reports_per_second']} reports/s) | — |",
+            f"| peak RSS per worker | {ev['peak_rss_mb_per_worker']} MB | "
+            f"< {t.get('peak_rss_mb_per_worker', '—')} MB |",
+            f"| peak RSS of the parent (seeding, warm renders) | {ev['parent_peak_mb']} MB | — |",
+            f"| all evaluation-report targets met | {_mark(ev.get('ok', False))} | |",
+        ]
+    elif "evaluation_reports" in results:
+        lines += ["", "Evaluation reports: bench/evaluation_reports.py is not there yet."]
     (ROOT / "bench" / "results.md").write_text("\n".join(lines) + "\n")
     print("\n".join(lines))
 
@@ -236,6 +236,9 @@ def main():
     import datetime
     import platform
 
+    from bench.measure_pages import measure_pages
+    from bench.seed_district import ORGANIZATIONS, seed
+
     recreate_database()
     setup_django()
     results = {
@@ -243,12 +246,22 @@ def main():
         "machine": f"{os.cpu_count()} cores, Python {platform.python_version()}",
         "database": "PostgreSQL",
     }
-    print(f"seeding {ORGANIZATIONS:,} organizations …", flush=True)
-    results["seed"] = seed()
+    print(f"seeding {ORGANIZATIONS:,} organizations and the rest …", flush=True)
+    seeded = seed()
+    results["seed"] = seeded["counts"]
     print("measuring pages …", flush=True)
-    results["pages"] = measure_pages()
+    results["pages"] = measure_pages(
+        seeded["users"], seeded["current_call_id"], seeded["small_call_id"]
+    )
+    from django.db import connections
+
+    connections.close_all()
+    print("measuring export …", flush=True)
+    results["export"] = measure_export()
     print("measuring import …", flush=True)
     results["import"] = measure_import()
+    print("measuring evaluation reports …", flush=True)
+    results["evaluation_reports"] = measure_evaluation_reports()
     write_results(results)
 
 

@@ -1,0 +1,89 @@
+"""Child process of `make bench`: export every organization to .xlsx and print one JSON line
+with the rows, seconds, file size and this process's peak RSS.
+
+    measure_export.py command OUT.xlsx   # manage.py export_organizations OUT.xlsx
+    measure_export.py admin OUT.xlsx     # the admin's "export to Excel" as a superuser
+
+Both call ``incubation.excel.export_organizations`` (write-only workbook, rows read in
+chunks); the admin view writes into an in-memory buffer that the response then sends.
+A fresh process per run, so the peak is the export's own (plus Django's baseline, which
+is printed too).
+"""
+
+import json
+import os
+import resource
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kaiyihui.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+
+def _peak_mb() -> float:
+    """This process's own high-water RSS (VmHWM; ru_maxrss would include the RSS of the
+    process it was forked from)."""
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return round(int(line.split()[1]) / 1024, 1)
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+def export_command(out: Path) -> int:
+    from django.core.management import call_command
+
+    from incubation.models import Organization
+
+    call_command("export_organizations", str(out), stdout=open(os.devnull, "w"))  # noqa: SIM115
+    return Organization.objects.count()
+
+
+def export_admin(out: Path) -> int:
+    from django.test import Client
+
+    from accounts.models import User
+    from incubation.models import Organization
+
+    user, _ = User.objects.get_or_create(
+        username="bench-superuser", defaults={"is_superuser": True, "is_staff": True}
+    )
+    client = Client()
+    client.force_login(user)
+    response = client.get("/admin/incubation/organization/export-excel/")
+    assert response.status_code == 200, response.status_code
+    with out.open("wb") as handle:
+        for chunk in response.streaming_content:
+            handle.write(chunk)
+    return Organization.objects.visible_to(user).count()
+
+
+def main(mode: str, out: Path):
+    from incubation.models import Organization
+
+    Organization.objects.exists()  # connect before the baseline
+    baseline = _peak_mb()
+    started = time.perf_counter()
+    rows = {"command": export_command, "admin": export_admin}[mode](out)
+    seconds = time.perf_counter() - started
+    print(
+        json.dumps(
+            {
+                "mode": mode,
+                "rows": rows,
+                "seconds": round(seconds, 1),
+                "file_mb": round(out.stat().st_size / 1024 / 1024, 1),
+                "vmhwm_mb": _peak_mb(),
+                "baseline_mb": baseline,
+            }
+        )
+    )
+
+
+if __name__ == "__main__":
+    main(sys.argv[1], Path(sys.argv[2]))
