@@ -112,7 +112,7 @@ def test_it_forgets_a_failed_project_after_two_years(tenant):
 def test_it_refuses_an_organization_without_a_track(tenant):
     call = make_call(tenant, tracks=(("registered", None),))
     reasons = eligibility_reasons(make_eligible(tenant.org), call)
-    assert len(reasons) == 1 and "track" in reasons[0]
+    assert len(reasons) == 1 and "赛道" in reasons[0]
 
 
 # --- Budget lines --------------------------------------------------------------------------
@@ -202,7 +202,7 @@ def test_it_runs_the_whole_workflow_with_audit_and_messages(
         application_transition(
             application=app, to=S.COMPLETED, actor=tenant.street_admin, result="passed"
         )
-    assert "final report" in exc.value.message
+    assert "结项报告" in exc.value.message
     report_submit(application=app, kind=ReportKind.FINAL, content="已完成", actor=tenant.leader)
     app = application_transition(
         application=app, to=S.COMPLETED, actor=tenant.street_admin, result="passed"
@@ -263,7 +263,7 @@ def test_it_refuses_a_second_open_grant_for_the_same_project(tenant):
     second = make_draft(call, org, tenant.leader)
     with pytest.raises(ActionRefused) as exc:
         submit(second, tenant.leader)
-    assert any("open grant" in reason for reason in exc.value.missing)
+    assert any("尚在执行的资助" in reason for reason in exc.value.missing)
 
 
 # --- Tranches ------------------------------------------------------------------------------
@@ -286,7 +286,7 @@ def test_it_pays_a_tranche_only_when_its_milestone_is_met(tenant):
     admin = tenant.street_admin
     with pytest.raises(ActionRefused) as exc:
         tranche_pay(tranche=tranches["midterm"], paid_on=today, reference="ZF-2", actor=admin)
-    assert "mid-term" in exc.value.message
+    assert "中期报告" in exc.value.message
     with pytest.raises(ActionRefused):
         tranche_pay(tranche=tranches["agreement"], paid_on=today, reference="", actor=admin)
     tranche_pay(tranche=tranches["agreement"], paid_on=today, reference="ZF-1", actor=admin)
@@ -298,7 +298,7 @@ def test_it_pays_a_tranche_only_when_its_milestone_is_met(tenant):
     application_transition(application=app, to=S.COMPLETED, actor=admin, result="failed")
     with pytest.raises(ActionRefused) as exc:
         tranche_pay(tranche=tranches["final"], paid_on=today, reference="ZF-3", actor=admin)
-    assert "acceptance" in exc.value.message
+    assert "结项验收" in exc.value.message
     paid = Tranche.objects.filter(application=app, paid_on__isnull=False).count()
     assert paid == 2
     # Paying again is a no-op.

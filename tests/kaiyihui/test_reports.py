@@ -69,7 +69,7 @@ def test_it_stores_a_pdf_and_an_excel_with_the_figures(tenant, activities, tmp_p
     text = pdf_text(content)
     assert "a街道" in text
     assert "2026-10" in text
-    assert "社会组织总数" in text or "Organizations registered or filed" in text
+    assert "登记或备案的社会组织" in text
 
     workbook = openpyxl.load_workbook(io.BytesIO(report.xlsx.read()), read_only=True)
     rows = {row[0]: row[1] for sheet in workbook for row in sheet.iter_rows(values_only=True)}
