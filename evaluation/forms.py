@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from evaluation.choices import EvaluatorGroup
 from evaluation.models import Review
+from evaluation.selectors import points_text
 from evaluation.services.reviews import FORM_FIELDS
 
 
@@ -27,7 +28,7 @@ class ReviewForm(forms.ModelForm):
         for item in self.items:
             self.fields[f"sa_{item.pk}"] = forms.DecimalField(
                 label=f"{item.parent.name} · {item.name}",
-                help_text=_("0 to %(max)s points") % {"max": item.max_points.normalize()},
+                help_text=_("0 to %(max)s points") % {"max": points_text(item.max_points)},
                 required=False,
                 min_value=0,
                 max_value=item.max_points,
@@ -69,7 +70,7 @@ class ScoreForm(forms.Form):
             score = scores.get(item.pk)
             self.fields[f"p_{item.pk}"] = forms.DecimalField(
                 label=f"{item.parent.name} · {item.name}",
-                help_text=_("0 to %(max)s points") % {"max": item.max_points.normalize()},
+                help_text=_("0 to %(max)s points") % {"max": points_text(item.max_points)},
                 required=False,
                 min_value=0,
                 max_value=item.max_points,

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Role
 from accounts.scoping import NOTHING, ScopedQuerySet, ScopePaths
+from core.choices import label_of
 from core.models import TimeStampedModel
 from evaluation.choices import (
     DEFAULT_BASIC_PASS_MARK,
@@ -433,6 +434,25 @@ class ReviewEvent(models.Model):
 
     def __str__(self):
         return f"{self.review} · {self.get_kind_display()}"
+
+    def _label(self, value: str) -> str:
+        choices = {
+            ReviewEventKind.STATUS: ReviewStatus,
+            ReviewEventKind.ASSIGNED: EvaluatorGroup,
+            ReviewEventKind.CONFLICT: AssignmentStatus,
+            ReviewEventKind.SCORES: AssignmentStatus,
+            ReviewEventKind.SCORES_REOPENED: AssignmentStatus,
+            ReviewEventKind.GRADE_DROPPED: Grade,
+        }
+        return label_of(choices.get(self.kind), value)
+
+    @property
+    def from_label(self) -> str:
+        return self._label(self.from_value)
+
+    @property
+    def to_label(self) -> str:
+        return self._label(self.to_value)
 
 
 class EvaluatorAssignment(TimeStampedModel):

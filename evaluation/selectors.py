@@ -140,3 +140,8 @@ def version_rows(review: Review, a: ReviewVersion, b: ReviewVersion) -> list[dic
         {"label": _("Attachments"), "a": "、".join(va), "b": "、".join(vb), "changed": va != vb}
     )
     return rows
+
+
+def points_text(points) -> str:
+    """Points as people write them: 50, 12.5 (never 5E+1)."""
+    return format(points.normalize(), "f")

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Community, Street
 from accounts.roles import Role
 from accounts.scoping import ScopedQuerySet, ScopePaths
+from core.choices import label_of
 from core.models import TimeStampedModel
 from funding.choices import AcceptanceResult, AttachmentKind, MilestoneKind, ReportKind, TrackKind
 from funding.workflows import ApplicationStatus
@@ -722,4 +723,16 @@ class ApplicationEvent(models.Model):
         ordering = ["-created_at", "-pk"]
 
     def __str__(self):
-        return f"{self.from_status} → {self.to_status}"
+        return f"{self.from_label} → {self.to_label}"
+
+    @property
+    def from_label(self) -> str:
+        return _status_label(self.from_status)
+
+    @property
+    def to_label(self) -> str:
+        return _status_label(self.to_status)
+
+
+def _status_label(code: str) -> str:
+    return label_of(ApplicationStatus, code)

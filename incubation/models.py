@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Community
 from accounts.scoping import ScopedQuerySet, ScopePaths
+from core.choices import label_of
 from core.models import TimeStampedModel
 from incubation.choices import (
     AnnualReviewResult,
@@ -231,10 +232,7 @@ class OrganizationEvent(models.Model):
             EventKind.CREDIT_LISTED: CreditList,
             EventKind.CREDIT_CLEARED: CreditList,
         }
-        enum = choices.get(self.kind)
-        if enum is not None and value in enum.values:
-            return str(enum(value).label)
-        return value
+        return label_of(choices.get(self.kind), value)
 
     @property
     def from_label(self) -> str:

@@ -33,9 +33,11 @@ def clean_points(item, raw, errors: list) -> Decimal | None:
         errors.append(_("%(item)s: enter a number.") % {"item": item.name})
         return None
     if not (0 <= points <= item.max_points):
+        from evaluation.selectors import points_text
+
         errors.append(
             _("%(item)s: between 0 and %(max)s points.")
-            % {"item": item.name, "max": item.max_points.normalize()}
+            % {"item": item.name, "max": points_text(item.max_points)}
         )
         return None
     return points

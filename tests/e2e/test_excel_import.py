@@ -25,7 +25,7 @@ def test_staff_import_an_excel_file_with_a_preview(journey, tenant, tmp_path):
     journey.login(tenant.street_admin.username)
     page = journey.go("/admin/incubation/organization/")
     journey.shot("organization list")
-    page.click("a[href$=\"import-excel/\"]")
+    page.click('a[href$="import-excel/"]')
     journey.shot("import page")
 
     page.set_input_files("input[type=file]", str(bad))
