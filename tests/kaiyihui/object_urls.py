@@ -1,0 +1,507 @@
+"""Every URL of the project that takes an object id, and how to build, for tenant "a", the
+object it points at — in a state where a's own insiders open it.
+
+``tests/kaiyihui/test_every_object_url.py`` walks the URL resolver and fails when a URL
+with a path parameter is neither in ``REGISTRY`` nor in ``PUBLIC``: a URL added later
+without an entry here (and so without a scoping check) fails CI.
+
+Builders reuse the per-app test builders (evaluation helpers, funding factories, party
+building helpers); they return the URL kwargs.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from types import MappingProxyType
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from evaluation.choices import EvaluatorGroup
+from evaluation.models import ConflictDeclaration as EvaluationConflict
+from evaluation.models import IndicatorTemplate, Review
+from evaluation.services.reviews import review_attach, review_start, review_submit
+from evaluation.services.scoring import assignment_create, review_finalize
+from funding.choices import ReportKind
+from funding.models import Donation, Fund, FundSpending
+from funding.services.applications import application_transition, attachment_add
+from funding.services.review import expert_assign
+from funding.workflows import ApplicationStatus
+from incubation.models import (
+    CreditListing,
+    IncubationServiceRecord,
+    Organization,
+    OrganizationEvent,
+    Pairing,
+)
+from jobs.models import Job, JobStatus
+from kaiyihui.models import PeriodicReport
+from partybuilding.choices import ActivityKind, PartyOrgKind
+from partybuilding.models import (
+    Development,
+    DevelopmentEvent,
+    LeadershipPreReview,
+    MemberTransfer,
+)
+from tests.evaluation.helpers import fill, make_cycle, score_all
+from tests.evaluation.helpers import setup as evaluation_setup
+from tests.funding.factories import make_call, make_draft, make_eligible
+from tests.funding.test_pages import running_grant
+from tests.partybuilding.helpers import resident_id
+from tests.partybuilding.pb_helpers import activity, cover, instruct, member, party_org
+
+PDF = b"%PDF-1.4\n%kaiyihui scoping test\n"
+
+# An id no row has (fits a 32-bit integer column on every database).
+MISSING_ID = 2_000_000_000
+
+# The users of tenant "a"'s own street who are NOT insiders of the built object; the
+# intra-street test asks each of them. Built by the ``strangers`` fixture.
+STRANGERS = (
+    "other_leader",  # leads a second organization in the same community
+    "unassigned_evaluator",  # an evaluator of the street with no assignment
+    "other_community_staff",  # community staff of the street's other community
+    "unlinked_party_worker",  # a party worker of the street linked to no branch
+)
+
+ROLE_GATED = 403  # funding's staff pages refuse non-staff roles before any lookup
+
+
+def pdf_upload(name="plan.pdf") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, PDF, content_type="application/pdf")
+
+
+# --- Evaluation ------------------------------------------------------------------------------
+
+
+def _evaluation(tenant):
+    """An open cycle of a's street and a registered organization in 管理 led by a's leader;
+    a's own evaluator is the expert (the insider of the scoring page)."""
+    s = evaluation_setup(tenant)
+    s.evaluators[EvaluatorGroup.EXPERT] = tenant.evaluator
+    return s
+
+
+def _submitted(tenant):
+    """A submitted review with an attachment, a's evaluator assigned as expert."""
+    s = _evaluation(tenant)
+    review = review_start(cycle=s.cycle, organization=s.org, actor=s.leader)
+    fill(review, s.leader)
+    attachment = review_attach(review=review, uploaded=pdf_upload(), actor=s.leader)
+    review = review_submit(review=review, actor=s.leader)
+    assignment = assignment_create(
+        review=review, evaluator=tenant.evaluator, group=EvaluatorGroup.EXPERT, actor=s.staff
+    )
+    return s, review, attachment, assignment
+
+
+def _finalized(tenant):
+    s, review, _attachment, _assignment = _submitted(tenant)
+    community = s.evaluators[EvaluatorGroup.COMMUNITY]
+    assignment_create(review=review, evaluator=community, group="community", actor=s.staff)
+    score_all(review, tenant.evaluator, Decimal("0.9"))
+    score_all(review, community, Decimal("0.8"))
+    return review_finalize(review=review, actor=s.staff)
+
+
+def build_start(tenant) -> dict:
+    s = _evaluation(tenant)
+    return {"cycle_pk": s.cycle.pk, "org_pk": s.org.pk}
+
+
+def build_review(tenant) -> dict:
+    return {"pk": _submitted(tenant)[1].pk}
+
+
+def build_review_attachment(tenant) -> dict:
+    return {"pk": _submitted(tenant)[2].pk}
+
+
+def build_assignment(tenant) -> dict:
+    return {"pk": _submitted(tenant)[3].pk}
+
+
+def build_finalized_review(tenant) -> dict:
+    return {"pk": _finalized(tenant).pk}
+
+
+# --- Funding ---------------------------------------------------------------------------------
+
+
+def _call(tenant):
+    """An open call of a's street, a's evaluator assigned as expert, a's org eligible."""
+    call = make_call(tenant)
+    expert_assign(call=call, expert=tenant.evaluator, actor=tenant.street_admin)
+    make_eligible(tenant.org)
+    return call
+
+
+def _draft(tenant):
+    return make_draft(_call(tenant), tenant.org, tenant.leader)
+
+
+def _submitted_application(tenant):
+    return application_transition(
+        application=_draft(tenant), to=ApplicationStatus.SUBMITTED, actor=tenant.leader
+    )
+
+
+def build_call(tenant) -> dict:
+    return {"pk": _call(tenant).pk}
+
+
+def build_draft(tenant) -> dict:
+    return {"pk": _draft(tenant).pk}
+
+
+def build_submitted_application(tenant) -> dict:
+    return {"pk": _submitted_application(tenant).pk}
+
+
+def build_application_attachment(tenant) -> dict:
+    attachment = attachment_add(
+        application=_draft(tenant), uploaded=pdf_upload(), actor=tenant.leader
+    )
+    return {"pk": attachment.pk}
+
+
+def build_midterm_report(tenant) -> dict:
+    return {"pk": running_grant(tenant).pk, "kind": ReportKind.MIDTERM.value}
+
+
+def build_approve_action(tenant) -> dict:
+    return {"pk": _submitted_application(tenant).pk, "action": "approve"}
+
+
+def build_tranche(tenant) -> dict:
+    return {"pk": running_grant(tenant).tranches.order_by("pk").first().pk}
+
+
+def build_organization(tenant) -> dict:
+    return {"pk": tenant.org.pk}
+
+
+# --- Jobs ------------------------------------------------------------------------------------
+
+
+def build_job(tenant) -> dict:
+    # As tests/jobs/test_jobs.py's ``finished_job``, started by a's street admin.
+    job = Job.objects.create(
+        kind="x",
+        title="报告",
+        street=tenant.street,
+        status=JobStatus.DONE,
+        total=2,
+        done=2,
+        created_by=tenant.street_admin,
+    )
+    job.result.save("reports.zip", ContentFile(b"PK"), save=True)
+    return {"pk": job.pk}
+
+
+# --- The registry ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ObjectUrl:
+    build: Callable[[object], dict]
+    # The insider of tenant "a" (a ``Tenant`` attribute) who opens the object, and what
+    # they get: GET, or POST with ``data`` when the view answers GET with 405.
+    insider: str
+    insider_status: int
+    data: Callable[[object], dict] | None = None
+    # Intra-street users (``STRANGERS``) who do not get 404, with the status they get and
+    # the app's decision behind it. Every stranger not listed gets 404.
+    intra: Mapping[str, int] = field(default_factory=dict)
+
+    def post_data(self, tenant) -> dict:
+        return self.data(tenant) if self.data else {}
+
+
+def _staff_page(build, insider_status=200, *, street_wide=False, data=None) -> ObjectUrl:
+    """funding/views_staff.py: street and community staff open these pages (community staff
+    only look, no action buttons); every other role gets 403 from ``staff_required``
+    before any lookup, the same 403 for a missing id. Rows come through ``visible_to``:
+    calls are street-wide (community staff read their street's calls, a documented
+    decision of funding.models.StreetWideQuerySet), applications, tranches and
+    organizations are per community."""
+    intra = {
+        "other_leader": ROLE_GATED,
+        "unassigned_evaluator": ROLE_GATED,
+        "unlinked_party_worker": ROLE_GATED,
+    }
+    if street_wide:
+        intra["other_community_staff"] = 200
+    return ObjectUrl(
+        build=build,
+        insider="street_admin",
+        insider_status=insider_status,
+        data=data,
+        intra=MappingProxyType(intra),
+    )
+
+
+REGISTRY: dict[str, ObjectUrl] = {
+    # incubation
+    "incubation:organization": ObjectUrl(build_organization, "leader", 200),
+    "incubation:contact_edit": ObjectUrl(build_organization, "leader", 200),
+    # evaluation: the leader's review and its pages
+    "evaluation:start": ObjectUrl(build_start, "leader", 302),
+    "evaluation:review": ObjectUrl(build_review, "leader", 200),
+    "evaluation:attach": ObjectUrl(build_review, "leader", 302),
+    "evaluation:attachment": ObjectUrl(build_review_attachment, "leader", 200),
+    "evaluation:versions": ObjectUrl(build_review, "leader", 200),
+    "evaluation:report": ObjectUrl(build_finalized_review, "leader", 200),
+    # evaluation: the staff panel of a review (POST only)
+    "evaluation:return": ObjectUrl(build_review, "street_admin", 302),
+    "evaluation:extend": ObjectUrl(build_review, "street_admin", 302),
+    "evaluation:assign": ObjectUrl(build_review, "street_admin", 302),
+    "evaluation:finalize": ObjectUrl(build_review, "street_admin", 302),
+    # evaluation: the assigned evaluator's scoring page
+    "evaluation:score": ObjectUrl(build_assignment, "evaluator", 200),
+    # funding: leaders. Leaders see the calls of their own street
+    # (funding.models.GrantCallQuerySet), and community staff every call of their street.
+    "funding:call": ObjectUrl(
+        build_call,
+        "leader",
+        200,
+        intra=MappingProxyType({"other_leader": 200, "other_community_staff": 200}),
+    ),
+    # The other leader sees the call but may only apply for an organization they lead:
+    # posting a's organization is a 404.
+    "funding:apply": ObjectUrl(
+        build_call, "leader", 302, data=lambda t: {"organization": t.org.pk, "title": "睦邻"}
+    ),
+    "funding:application": ObjectUrl(build_submitted_application, "leader", 200),
+    "funding:application_edit": ObjectUrl(build_draft, "leader", 200),
+    "funding:application_submit": ObjectUrl(build_draft, "leader", 302),
+    "funding:attachment_upload": ObjectUrl(build_draft, "leader", 302),
+    "funding:report": ObjectUrl(build_midterm_report, "leader", 200),
+    "funding:attachment": ObjectUrl(build_application_attachment, "leader", 200),
+    # funding: experts (a's evaluator is assigned to the call)
+    "funding:review_score": ObjectUrl(build_submitted_application, "evaluator", 200),
+    "funding:conflicts": ObjectUrl(build_call, "evaluator", 200),
+    # funding: street staff
+    "funding:call_staff": _staff_page(build_call, street_wide=True),
+    "funding:call_export": _staff_page(build_call, street_wide=True),
+    "funding:application_staff": _staff_page(build_submitted_application),
+    "funding:application_action": _staff_page(build_approve_action, 302),
+    "funding:tranche_pay": _staff_page(build_tranche, 302),
+    "funding:organization_grants": _staff_page(build_organization),
+    # jobs: street-wide rows, seen by the street's admins and whoever started the job
+    # (community staff have no street path, so no job of their street either).
+    "jobs:detail": ObjectUrl(build_job, "street_admin", 200),
+    "jobs:status": ObjectUrl(build_job, "street_admin", 200),
+    "jobs:download": ObjectUrl(build_job, "street_admin", 200),
+}
+
+# Public by design, with the reason. Nothing else may be.
+PUBLIC = {
+    # The verification code printed on a report: anyone holding the paper confirms the
+    # organization's name, year and grade — and nothing else (no total, no scores, no
+    # USCC). An unknown code, or the code of a review not finalized, is a 404.
+    "evaluation:verify": "verification of a printed report: reveals only the grade",
+}
+
+
+# --- Walking the resolver --------------------------------------------------------------------
+
+
+def _params(pattern) -> set[str]:
+    converters = getattr(pattern.pattern, "converters", None)
+    if converters:
+        return set(converters)
+    return set(pattern.pattern.regex.groupindex)
+
+
+def walk(resolver=None, namespace="", inherited=frozenset()):
+    """Yield ``(name, params)`` of every URL pattern; ``name`` is ``"ns:name"`` or, for an
+    unnamed pattern, its route in angle brackets."""
+    resolver = resolver or get_resolver()
+    for pattern in resolver.url_patterns:
+        params = inherited | _params(pattern)
+        if isinstance(pattern, URLResolver):
+            ns = namespace
+            if pattern.namespace:
+                ns = f"{namespace}:{pattern.namespace}" if namespace else pattern.namespace
+            yield from walk(pattern, ns, params)
+        elif isinstance(pattern, URLPattern):
+            name = pattern.name or f"<{pattern.pattern}>"
+            yield (f"{namespace}:{name}" if namespace else name), frozenset(params)
+
+
+def object_url_names() -> set[str]:
+    """Every URL outside the admin that takes a path parameter."""
+    return {
+        name
+        for name, params in walk()
+        if params and not (name == "admin" or name.startswith("admin:"))
+    }
+
+
+def admin_object_url_names() -> dict[str, frozenset]:
+    return {name: params for name, params in walk() if params and name.startswith("admin:")}
+
+
+# --- Admin change pages ----------------------------------------------------------------------
+# Model label -> build(tenant) -> an instance of street "a". Rows are made with the ORM or
+# the per-app builders: the admin test only needs a row of street "a" to exist.
+
+
+def _branch(tenant):
+    return party_org(tenant.street, "a邻里互助会党支部", community=tenant.community)
+
+
+def _development(tenant):
+    return Development.objects.create(
+        name="张发展",
+        sex="M",
+        birth_date=datetime.date(1995, 3, 1),
+        id_number=resident_id(datetime.date(1995, 3, 1)),
+        branch=_branch(tenant),
+        organization=tenant.org,
+        applied_on=datetime.date(2025, 3, 1),
+    )
+
+
+def _fund(tenant):
+    return Fund.objects.create(street=tenant.street, name="美好a基金", seed_capital=Decimal("1000"))
+
+
+def _member_transfer(tenant):
+    branch = _branch(tenant)
+    to_branch = party_org(tenant.street, "a联合党支部", community=tenant.other_community)
+    return MemberTransfer.objects.create(
+        member=member(branch, organization=tenant.org),
+        from_branch=branch,
+        to_branch=to_branch,
+        transferred_on=datetime.date(2026, 3, 1),
+    )
+
+
+def _periodic_report(tenant):
+    report = PeriodicReport.objects.create(
+        street=tenant.street,
+        kind="monthly",
+        period_start=datetime.date(2026, 10, 1),
+        period_end=datetime.date(2026, 10, 31),
+    )
+    report.pdf.save("a-2026-10.pdf", ContentFile(PDF), save=True)
+    return report
+
+
+ADMIN_BUILDERS: dict[str, Callable[[object], object]] = {
+    "accounts.Street": lambda t: t.street,
+    "accounts.Community": lambda t: t.community,
+    "accounts.User": lambda t: t.leader,
+    "jobs.Job": lambda t: Job.objects.get(pk=build_job(t)["pk"]),
+    "incubation.Organization": lambda t: t.org,
+    "incubation.IncubationServiceRecord": lambda t: IncubationServiceRecord.objects.create(
+        organization=t.org,
+        kind="capacity",
+        date=datetime.date(2026, 5, 1),
+        provider="凯益荟",
+        hours=Decimal("2"),
+    ),
+    "incubation.CreditListing": lambda t: CreditListing.objects.create(
+        organization=t.org,
+        list_kind="abnormal",
+        ground="unreachable",
+        listed_on=datetime.date(2026, 5, 1),
+    ),
+    "incubation.Pairing": lambda t: Pairing.objects.create(
+        mentor=t.org, mentee=t.other_org, started_on=datetime.date(2026, 1, 1)
+    ),
+    "incubation.OrganizationEvent": lambda t: OrganizationEvent.objects.create(
+        organization=t.org, kind="updated"
+    ),
+    "partybuilding.PartyOrganization": _branch,
+    "partybuilding.PartyMember": lambda t: member(_branch(t), organization=t.org),
+    "partybuilding.MemberTransfer": _member_transfer,
+    "partybuilding.Development": _development,
+    "partybuilding.DevelopmentEvent": lambda t: DevelopmentEvent.objects.create(
+        development=_development(t),
+        from_stage="applicant",
+        to_stage="activist",
+        on=datetime.date(2026, 3, 1),
+    ),
+    "partybuilding.PartyCoverage": lambda t: cover(_branch(t), t.org),
+    "partybuilding.InstructorAssignment": lambda t: instruct(
+        t.org, party_org(t.street, "a街道党委", kind=PartyOrgKind.COMMITTEE)
+    ),
+    "partybuilding.LeadershipPreReview": lambda t: LeadershipPreReview.objects.create(
+        organization=t.org,
+        reviewed_by=_branch(t),
+        reviewed_on=datetime.date(2026, 3, 1),
+        candidates="王理事长",
+        result="approved",
+    ),
+    "partybuilding.PartyActivity": lambda t: activity(
+        _branch(t), ActivityKind.THEME_DAY, datetime.date(2026, 3, 25), organization=t.org
+    ),
+    "evaluation.IndicatorTemplate": lambda t: IndicatorTemplate.objects.create(
+        street=t.street, name="a评估指标"
+    ),
+    "evaluation.Cycle": lambda t: make_cycle(t.street, open_it=False),
+    "evaluation.Review": lambda t: Review.objects.create(
+        cycle=make_cycle(t.street), organization=t.org
+    ),
+    "evaluation.ConflictDeclaration": lambda t: EvaluationConflict.objects.create(
+        evaluator=t.evaluator, organization=t.org, reason="本人为该组织会员"
+    ),
+    "funding.Fund": _fund,
+    "funding.Donation": lambda t: Donation.objects.create(
+        fund=_fund(t),
+        donor="a商会",
+        amount=Decimal("500"),
+        received_on=datetime.date(2026, 5, 1),
+        receipt_number="A-0001",
+    ),
+    "funding.FundSpending": lambda t: FundSpending.objects.create(
+        fund=_fund(t), project="邻里节", amount=Decimal("100"), spent_on=datetime.date(2026, 5, 2)
+    ),
+    "funding.GrantCall": lambda t: make_call(t),
+    "funding.Application": lambda t: make_draft(make_call(t), make_eligible(t.org), t.leader),
+    "kaiyihui.PeriodicReport": _periodic_report,
+}
+
+# Registered admins that are not ScopedAdminMixin but scope their own get_queryset
+# through another model's visible_to: covered like the others.
+ADMIN_SCOPED_BY_HAND = {"partybuilding.MemberTransfer", "partybuilding.DevelopmentEvent"}
+
+# Registered admins that hold no tenant data, so nothing to scope.
+ADMIN_NOT_TENANT = {
+    "auth.Group": "roles are global groups; only superusers manage them",
+    "axes.AccessAttempt": "login-throttling log (django-axes), superusers only",
+    "axes.AccessLog": "login log (django-axes), superusers only",
+    "axes.AccessFailureLog": "login failure log (django-axes), superusers only",
+    "django_celery_beat.PeriodicTask": "the deployment's schedule, superusers only",
+    "django_celery_beat.ClockedSchedule": "the deployment's schedule, superusers only",
+    "django_celery_beat.CrontabSchedule": "the deployment's schedule, superusers only",
+    "django_celery_beat.SolarSchedule": "the deployment's schedule, superusers only",
+    "django_celery_beat.IntervalSchedule": "the deployment's schedule, superusers only",
+}
+
+# Admin URLs with a parameter beyond each model's change/history/delete pages.
+# name -> build(tenant) -> kwargs for a row of street "a" (None: not an object URL).
+ADMIN_OBJECT_URLS: dict[str, Callable[[object], dict] | None] = {
+    "admin:kaiyihui_periodicreport_file": lambda t: {"pk": _periodic_report(t).pk, "fmt": "pdf"},
+    "admin:auth_user_password_change": lambda t: {"id": t.leader.pk},
+    # contenttypes' shortcut: redirects to an object's get_absolute_url (no model of
+    # ours has one, so it is a 404 for every object); checked with a's organization.
+    "admin:view_on_site": lambda t: {
+        "content_type_id": ContentType.objects.get_for_model(Organization).pk,
+        "object_id": t.org.pk,
+    },
+    # Not object URLs: the admin index of one app takes an app label; the unnamed
+    # ``<pk>/`` pattern of every model redirects to ``<pk>/change/`` without a lookup (the
+    # change page is tested); the catch-all answers any other admin path.
+    "admin:app_list": None,
+    "admin:<<path:object_id>/>": None,
+    "admin:<(?P<url>.*)$>": None,
+}
