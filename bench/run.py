@@ -123,8 +123,8 @@ def measure_evaluation_reports():
     env = {**os.environ, "BENCH_EVAL_DATABASE_URL": f"{base}/{name}_eval"}
     env.pop("DATABASE_URL", None)
     figures = run_child([str(script)], env=env)
-    # The parent of the pool (seeding, the warm renders); the workers report their own.
-    figures["parent_peak_mb"] = figures.pop("peak_mb")
+    # wait4 reports the largest RSS of the script's process and its reaped workers.
+    figures["job_peak_mb"] = figures.pop("peak_mb")
     return figures
 
 
@@ -223,7 +223,8 @@ def write_results(results):
             f"{ev['batch_seconds']} s ({ev['reports_per_second']} reports/s) | — |",
             f"| peak RSS per worker | {ev['peak_rss_mb_per_worker']} MB | "
             f"< {t.get('peak_rss_mb_per_worker', '—')} MB |",
-            f"| peak RSS of the parent (seeding, warm renders) | {ev['parent_peak_mb']} MB | — |",
+            f"| peak RSS of the whole job (largest of parent and workers, wait4) | "
+            f"{ev['job_peak_mb']} MB | — |",
             f"| all evaluation-report targets met | {_mark(ev.get('ok', False))} | |",
         ]
     elif "evaluation_reports" in results:
