@@ -14,6 +14,8 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from accounts.models import User
+from accounts.roles import Role
 from funding.choices import AcceptanceResult, MilestoneKind, ReportKind, TrackKind
 from funding.models import (
     Application,
@@ -22,11 +24,13 @@ from funding.models import (
     CouncilUnit,
     Criterion,
     Donation,
+    ExpertAssignment,
     Fund,
     FundSpending,
     GrantCall,
     Milestone,
     ProjectReport,
+    Score,
     Tranche,
 )
 from funding.selectors import fund_ledger_balance
@@ -240,6 +244,39 @@ def _seed_history(street, orgs, rng) -> None:
     BudgetLine.objects.bulk_create(lines)
     Tranche.objects.bulk_create(tranches)
     ProjectReport.objects.bulk_create(reports)
+    _seed_history_scores(street, calls, apps, rng)
+
+
+def _seed_history_scores(street, calls, apps, rng) -> None:
+    """Three experts scored every application of each past call; the funded ones (listed
+    first for their call) scored higher, so the ranking shows how the money was decided."""
+    experts = list(
+        User.objects.filter(street=street, groups__name=Role.EVALUATOR).order_by("pk")[:3]
+    )
+    if not experts:
+        return
+    ExpertAssignment.objects.bulk_create(
+        ExpertAssignment(call=call, expert=expert) for call in calls for expert in experts
+    )
+    criteria = {}
+    for criterion in Criterion.objects.filter(call__in=calls):
+        criteria.setdefault(criterion.call_id, []).append(criterion)
+    scores, rank = [], {}
+    for app in apps:
+        index = rank[app.call_id] = rank.get(app.call_id, -1) + 1
+        base = 93 - index * 1.6
+        for expert in experts:
+            for criterion in criteria[app.call_id]:
+                value = max(40, min(100, base + rng.uniform(-4, 4)))
+                scores.append(
+                    Score(
+                        application=app,
+                        expert=expert,
+                        criterion=criterion,
+                        value=Decimal(str(round(value, 1))),
+                    )
+                )
+    Score.objects.bulk_create(scores, batch_size=1000)
 
 
 def _history_outcome(year: int, index: int, funded: bool, rng) -> tuple[str, str]:

@@ -13,7 +13,7 @@ from django.db.models import Sum
 from accounts.models import Street
 from funding.demo import FUND_NAME, LEADER1_ORG, PUBLISHED_FUNDED
 from funding.models import Application, Fund, GrantCall
-from funding.selectors import fund_ledger_balance, grants_by_year, headline_figures
+from funding.selectors import fund_ledger_balance, grants_by_year, headline_figures, ranking
 from funding.workflows import ApplicationStatus as S
 
 FROZEN = datetime.datetime(2026, 11, 28, 9, 30, tzinfo=ZoneInfo("Asia/Shanghai"))
@@ -28,6 +28,12 @@ def test_seed_demo_builds_the_funding_history(db):
         assert figures["grant_projects_funded"] == PUBLISHED_FUNDED
         history = [row for row in grants_by_year(street=street) if 2016 <= row[0] <= 2025]
         assert sum(n for _year, n, _amount in history) == PUBLISHED_FUNDED
+        # Past calls were scored by three experts; the funded projects ranked on top.
+        past = GrantCall.objects.get(street=street, year=2025)
+        rows = ranking(past)
+        assert all(row.experts == 3 and row.score for row in rows)
+        funded = [row.application.awarded_amount is not None for row in rows]
+        assert funded == sorted(funded, reverse=True)
         assert [year for year, _n, _amount in history] == list(range(2016, 2026))
         for call in GrantCall.objects.filter(street=street):
             awarded = (
