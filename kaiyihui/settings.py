@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "import_export",
     # Our apps, lowest layer first: an app imports only the apps above it in this list.
     "accounts",
+    "audit",
     "notifications",
     "jobs",
     "incubation",
@@ -109,6 +110,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "audit.context.AuditActorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns a lock-out into our Chinese lock-out page.
