@@ -22,6 +22,7 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from audit.models import AuditEntry
 from evaluation.choices import EvaluatorGroup
 from evaluation.models import ConflictDeclaration as EvaluationConflict
 from evaluation.models import IndicatorTemplate, Review
@@ -468,6 +469,21 @@ ADMIN_BUILDERS: dict[str, Callable[[object], object]] = {
     "funding.GrantCall": lambda t: make_call(t),
     "funding.Application": lambda t: make_draft(make_call(t), make_eligible(t.org), t.leader),
     "kaiyihui.PeriodicReport": _periodic_report,
+    "audit.AuditEntry": lambda t: AuditEntry.objects.create(
+        actor=t.street_admin,
+        actor_name=t.street_admin.username,
+        action="update",
+        app_label="incubation",
+        model="organization",
+        object_pk=str(t.org.pk),
+        object_repr=t.org.name,
+    ),
+}
+
+# Registered admins that hold every street's rows but open only to superusers: their
+# change pages must still answer other staff as for a missing id (the same 403).
+ADMIN_SUPERUSER_ONLY = {
+    "audit.AuditEntry": "the platform-wide audit log; has_view_permission is superuser-only",
 }
 
 # Registered admins that are not ScopedAdminMixin but scope their own get_queryset
@@ -480,11 +496,11 @@ ADMIN_NOT_TENANT = {
     "axes.AccessAttempt": "login-throttling log (django-axes), superusers only",
     "axes.AccessLog": "login log (django-axes), superusers only",
     "axes.AccessFailureLog": "login failure log (django-axes), superusers only",
-    "django_celery_beat.PeriodicTask": "the deployment's schedule, superusers only",
-    "django_celery_beat.ClockedSchedule": "the deployment's schedule, superusers only",
-    "django_celery_beat.CrontabSchedule": "the deployment's schedule, superusers only",
-    "django_celery_beat.SolarSchedule": "the deployment's schedule, superusers only",
-    "django_celery_beat.IntervalSchedule": "the deployment's schedule, superusers only",
+    "django_celery_beat.PeriodicTask": "the deployment's global schedule (from settings)",
+    "django_celery_beat.ClockedSchedule": "the deployment's global schedule (from settings)",
+    "django_celery_beat.CrontabSchedule": "the deployment's global schedule (from settings)",
+    "django_celery_beat.SolarSchedule": "the deployment's global schedule (from settings)",
+    "django_celery_beat.IntervalSchedule": "the deployment's global schedule (from settings)",
 }
 
 # Admin URLs with a parameter beyond each model's change/history/delete pages.

@@ -2,12 +2,12 @@
 answers 404 to each role, exactly as an id that does not exist.
 
 - Every URL outside the admin that takes a path parameter is in the registry of
-  ``tests/kaiyihui/object_urls.py`` (with a builder of the object for street "a") or in its
+  ``tests/kaiyihui/object_urls.py`` (with a builder of the object it points at) or in its
   explicit ``PUBLIC`` set; a URL added without an entry fails here.
 - Each role of another street (street admin, community staff, leader, evaluator, party
-  worker) gets 404 for street "a"'s object — by GET, and by POST (views that only take
-  POST answer GET with 405) — and the same answers for a missing id.
-- Inside street "a": the leader of another organization, an evaluator not assigned, the
+  worker) gets 404 for the object — by GET, and by POST (views that only take POST answer
+  GET with 405) — and the same answers for a missing id.
+- Inside the object's street: the leader of another organization, an evaluator not assigned, the
   staff of the other community and a party worker linked to nothing get 404, except
   where an app decided otherwise (stated next to the registry entry and tested as such).
 - Admin change, history and delete pages of every scoped model answer another street's
@@ -30,7 +30,9 @@ from django.urls import reverse
 from accounts.admin import ScopedAdminMixin
 from accounts.roles import Role
 from accounts.services import roles_sync
-from evaluation.models import Review
+from evaluation.choices import EvaluatorGroup
+from evaluation.models import EvaluatorAssignment, Review
+from evaluation.services.scoring import assignment_create
 from tests.conftest import Tenant, make_tenant
 from tests.evaluation.helpers import TODAY
 from tests.factories import OrganizationFactory, UserFactory
@@ -39,6 +41,7 @@ from tests.kaiyihui.object_urls import (
     ADMIN_NOT_TENANT,
     ADMIN_OBJECT_URLS,
     ADMIN_SCOPED_BY_HAND,
+    ADMIN_SUPERUSER_ONLY,
     MISSING_ID,
     PUBLIC,
     REGISTRY,
@@ -310,6 +313,27 @@ def test_a_stranger_of_the_same_street_gets_what_the_app_decided(client, world, 
         assert foreign == missing, f"{name} as {kind}: a's object {foreign}, missing {missing}"
 
 
+def test_the_scoring_page_is_the_assigned_evaluators_own(client, world):
+    """A second evaluator of the same review, and the leader whose review it is, see the
+    review but not another evaluator's scoring page (its marks)."""
+    where = world.sites["evaluation:score"]
+    assignment = EvaluatorAssignment.objects.get(pk=where.kwargs["pk"])
+    co_evaluator = where.strangers["unassigned_evaluator"]
+    assignment_create(
+        review=assignment.review,
+        evaluator=co_evaluator,
+        group=EvaluatorGroup.COMMUNITY,
+        actor=where.tenant.street_admin,
+    )
+    review_url = reverse("evaluation:review", kwargs={"pk": assignment.review_id})
+    for user in (co_evaluator, where.tenant.leader):
+        client.force_login(user)
+        assert client.get(review_url).status_code == 200
+        foreign = _answers(client, "evaluation:score", where.kwargs, {})
+        assert foreign == _answers(client, "evaluation:score", _missing(where.kwargs), {})
+        _assert_not_found(foreign, f"evaluation:score as {user.username}")
+
+
 # --- Public by design -------------------------------------------------------------------------
 
 
@@ -350,9 +374,11 @@ def _model_admin(label):
 def test_every_scoped_admin_model_has_a_builder():
     registered = {model._meta.label for model in admin.site._registry}
     scoped = _scoped_admin_labels()
-    assert scoped - ADMIN_BUILDERS.keys() == set(), "add a builder to ADMIN_BUILDERS"
-    assert registered - scoped - ADMIN_NOT_TENANT.keys() == set(), (
-        "an admin model neither scoped nor declared free of tenant data"
+    assert scoped | ADMIN_SUPERUSER_ONLY.keys() <= ADMIN_BUILDERS.keys(), (
+        "add a builder to ADMIN_BUILDERS"
+    )
+    assert registered - scoped - ADMIN_SUPERUSER_ONLY.keys() - ADMIN_NOT_TENANT.keys() == set(), (
+        "an admin model neither scoped, nor superuser-only, nor declared free of tenant data"
     )
     assert ADMIN_BUILDERS.keys() <= registered
 
@@ -368,7 +394,7 @@ def test_every_admin_url_with_a_parameter_is_known():
     assert not unknown, f"admin URLs with a parameter to add to ADMIN_OBJECT_URLS: {unknown}"
 
 
-@pytest.mark.parametrize("label", sorted(ADMIN_BUILDERS))
+@pytest.mark.parametrize("label", sorted(ADMIN_BUILDERS.keys() - ADMIN_SUPERUSER_ONLY.keys()))
 def test_the_admin_queryset_holds_the_built_row_for_its_street_only(world, label):
     tenant, obj = world.admin_rows[label]
     model_admin = _model_admin(label)
@@ -385,20 +411,41 @@ def _admin_answer(client, url):
     return response.status_code, response.get("Location")
 
 
-@pytest.mark.parametrize("role", ADMIN_ROLES)
-@pytest.mark.parametrize("label", sorted(ADMIN_BUILDERS))
-def test_admin_pages_answer_a_foreign_row_as_a_missing_one(client, world, label, role):
+ADMIN_PAGES = ("change", "history", "delete")
+ADMIN_KNOWN = {
+    ("audit.AuditEntry", "history"): (
+        "LEAK (existence): audit/admin.py AuditEntryAdmin does not limit get_queryset, so "
+        "Django's ModelAdmin.history_view finds any street's entry and answers 403 "
+        "(has_view_permission is superuser-only) where a missing id gets the 302 "
+        "'doesn't exist' redirect to the admin index: other staff learn which audit ids exist"
+    ),
+}
+
+
+def _admin_cases():
+    for label in sorted(ADMIN_BUILDERS):
+        for page in ADMIN_PAGES:
+            for role in ADMIN_ROLES:
+                marks = []
+                if (label, page) in ADMIN_KNOWN:
+                    reason = ADMIN_KNOWN[label, page]
+                    marks.append(pytest.mark.xfail(strict=True, raises=Found, reason=reason))
+                yield pytest.param(label, page, role, id=f"{label}-{page}-{role}", marks=marks)
+
+
+@pytest.mark.parametrize(("label", "page", "role"), _admin_cases())
+def test_admin_pages_answer_a_foreign_row_as_a_missing_one(client, world, label, page, role):
     _tenant, obj = world.admin_rows[label]
     opts = obj._meta
+    name = f"admin:{opts.app_label}_{opts.model_name}_{page}"
     client.force_login(getattr(world.outsider, role))
-    for page in ("change", "history", "delete"):
-        name = f"admin:{opts.app_label}_{opts.model_name}_{page}"
-        foreign = _admin_answer(client, reverse(name, args=[obj.pk]))
-        missing = _admin_answer(client, reverse(name, args=[MISSING_ID]))
-        assert foreign == missing, f"{name} as b's {role}: {foreign} vs missing {missing}"
-        assert foreign[0] in (302, 403, 404), (name, foreign)
-        if foreign[0] == 302:
-            assert foreign[1] == reverse("admin:index")
+    foreign = _admin_answer(client, reverse(name, args=[obj.pk]))
+    missing = _admin_answer(client, reverse(name, args=[MISSING_ID]))
+    if foreign != missing:
+        raise Found(f"{name} as b's {role}: {foreign}, a missing id {missing}")
+    assert foreign[0] in (302, 403, 404), (name, foreign)
+    if foreign[0] == 302:
+        assert foreign[1] == reverse("admin:index")
 
 
 @pytest.mark.parametrize("role", ADMIN_ROLES)
