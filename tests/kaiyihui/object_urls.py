@@ -51,6 +51,7 @@ from partybuilding.models import (
 )
 from tests.evaluation.helpers import fill, make_cycle, score_all
 from tests.evaluation.helpers import setup as evaluation_setup
+from tests.factories import OrganizationFactory
 from tests.funding.factories import make_call, make_draft, make_eligible
 from tests.funding.test_pages import running_grant
 from tests.partybuilding.helpers import resident_id
@@ -415,8 +416,11 @@ ADMIN_BUILDERS: dict[str, Callable[[object], object]] = {
         ground="unreachable",
         listed_on=datetime.date(2026, 5, 1),
     ),
+    # Mentor and mentee in the first community (a pairing is seen with its mentee).
     "incubation.Pairing": lambda t: Pairing.objects.create(
-        mentor=t.org, mentee=t.other_org, started_on=datetime.date(2026, 1, 1)
+        mentor=t.org,
+        mentee=OrganizationFactory(community=t.community, name="a青年志愿队"),
+        started_on=datetime.date(2026, 1, 1),
     ),
     "incubation.OrganizationEvent": lambda t: OrganizationEvent.objects.create(
         organization=t.org, kind="updated"
@@ -478,6 +482,18 @@ ADMIN_BUILDERS: dict[str, Callable[[object], object]] = {
         object_pk=str(t.org.pk),
         object_repr=t.org.name,
     ),
+}
+
+# Rows that belong to the street as a whole: community staff of any community of the street
+# see them (accounts.scoping: a street's own record; funding.models.StreetWideQuerySet: the
+# foundation and the calls). Every other row of the first community is invisible to the
+# staff of the other community.
+ADMIN_STREET_WIDE = {
+    "accounts.Street",
+    "funding.Fund",
+    "funding.Donation",
+    "funding.FundSpending",
+    "funding.GrantCall",
 }
 
 # Registered admins that hold every street's rows but open only to superusers: their
