@@ -143,6 +143,7 @@ def write_results(results):
         json.dumps(results, ensure_ascii=False, indent=2) + "\n"
     )
     c = results["seed"]
+    load = results.get("load_average_1min", {"before_pages": "?", "after_pages": "?"})
     lines = [
         f"# Benchmark results ({results['measured_at']})",
         "",
@@ -158,7 +159,8 @@ def write_results(results):
         + ").",
         "",
         "Staff pages are measured as the street staff of one street (1/10 of the data) or the "
-        "community staff of one community (1/100).",
+        "community staff of one community (1/100). Load average (1 min) on the machine: "
+        f"{load['before_pages']} before the pages, {load['after_pages']} after.",
         "",
         "| page | requests | p50 ms | p95 ms | queries | SQL share | target p95 |",
         "|---|---|---|---|---|---|---|",
@@ -251,9 +253,15 @@ def main():
     seeded = seed()
     results["seed"] = seeded["counts"]
     print("measuring pages …", flush=True)
+    load_before = os.getloadavg()[0]
     results["pages"] = measure_pages(
         seeded["users"], seeded["current_call_id"], seeded["small_call_id"]
     )
+    # Other work on the machine slows the pages: the 1-minute load around the measurement.
+    results["load_average_1min"] = {
+        "before_pages": round(load_before, 2),
+        "after_pages": round(os.getloadavg()[0], 2),
+    }
     from django.db import connections
 
     connections.close_all()
