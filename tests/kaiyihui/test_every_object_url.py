@@ -23,7 +23,7 @@ from unittest import mock
 import pytest
 import time_machine
 from django.contrib import admin
-from django.db import transaction
+from django.db import connection, transaction
 from django.test import Client, RequestFactory, override_settings
 from django.urls import reverse
 
@@ -168,6 +168,10 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
                 time_machine.travel(NOW, tick=False),
             ):
                 built = _build_world(media)
+            # Fire the deferred foreign-key checks of the world now: PostgreSQL would
+            # otherwise re-run them at the end of every test (Django's TestCase checks
+            # constraints before each rollback).
+            connection.check_constraints()
             yield built
         finally:
             transaction.set_rollback(True)
