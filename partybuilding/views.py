@@ -72,6 +72,16 @@ COVERAGE_LABELS_ZH = {
 FUNCTIONAL_SUFFIX_ZH = "(功能型)"
 
 
+def _selected_community(request, groups) -> int | None:
+    """The community whose organizations the page lists: the one asked for if the user
+    sees it, else the first."""
+    visible = [group.community_id for group in groups]
+    asked = request.GET.get("community", "")
+    if asked.isdigit() and int(asked) in visible:
+        return int(asked)
+    return visible[0] if visible else None
+
+
 @require_GET
 @staff_required
 def coverage(request):
@@ -84,21 +94,29 @@ def coverage(request):
         return _matrix_download(matrix)
 
     rates = selectors.coverage_rates(organizations)
-    by_community = {}
-    for org in matrix:
+    # The matrix and the flags list one community at a time: a street's whole register
+    # (thousands of rows in a district) is one page too many; the Excel has them all.
+    selected = _selected_community(request, rates.groups)
+    shown = organizations.filter(community_id=selected) if selected else organizations.none()
+    page = Paginator(matrix.filter(community_id=selected) if selected else matrix.none(), 100)
+    page = page.get_page(request.GET.get("page"))
+    rows = []
+    for org in page.object_list:
         org.coverage_label = CoverageKind(org.coverage_kind).label
         org.is_functional = org.branch_establishment == Establishment.FUNCTIONAL
-        by_community.setdefault(org.community_id, []).append(org)
+        rows.append(org)
     communities = [
-        {"rate": group, "organizations": by_community.get(group.community_id, [])}
+        {"rate": group, "organizations": rows if group.community_id == selected else None}
         for group in rates.groups
     ]
     party_organizations = PartyOrganization.objects.visible_to(user)
     context = {
         "rates": rates,
         "communities": communities,
+        "selected_community": selected,
+        "matrix_page": page,
         "needing_own_branch": list(
-            selectors.organizations_needing_own_branch(organizations).order_by(
+            selectors.organizations_needing_own_branch(shown).order_by(
                 "community__name", "name", "pk"
             )
         ),

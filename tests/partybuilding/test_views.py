@@ -94,10 +94,28 @@ def test_the_coverage_page_states_rates_and_denominators(client, street):
 
 
 def test_the_matrix_marks_gaps_in_red(client, street):
-    body = _get(client, street.tenant.street_admin, "partybuilding:coverage").content.decode()
-    assert re.search(r'<tr class="gap">\s*<td>a舞蹈队</td>', body)
-    assert re.search(r'<tr class="partial">\s*<td>a书画社</td>', body)
-    assert re.search(r'<tr class="">\s*<td>a邻里互助会</td>', body)
+    first = _get(client, street.tenant.street_admin, "partybuilding:coverage").content.decode()
+    assert re.search(r'<tr class="">\s*<td>a邻里互助会</td>', first)
+    assert "a舞蹈队" not in first  # one community at a time
+    second = _get(
+        client,
+        street.tenant.street_admin,
+        "partybuilding:coverage",
+        community=street.tenant.other_community.pk,
+    ).content.decode()
+    assert re.search(r'<tr class="gap">\s*<td>a舞蹈队</td>', second)
+    assert re.search(r'<tr class="partial">\s*<td>a书画社</td>', second)
+    assert "a邻里互助会</td>" not in second
+
+
+def test_a_community_outside_the_area_is_not_listed(client, street, outsider_tenant):
+    body = _get(
+        client,
+        street.tenant.community_staff,
+        "partybuilding:coverage",
+        community=street.tenant.other_community.pk,
+    ).content.decode()
+    assert "a舞蹈队" not in body and "a读书会" in body
 
 
 def test_the_coverage_page_lists_flags_and_cross_appointments(client, street):
