@@ -1,5 +1,6 @@
-"""Every URL of the project that takes an object id, and how to build, for tenant "a", the
-object it points at — in a state where a's own insiders open it.
+"""Every URL of the project that takes an object id, and how to build, for a tenant (a
+street with its communities and one user per role), the object it points at — in a state
+where that street's own insiders open it.
 
 ``tests/kaiyihui/test_every_object_url.py`` walks the URL resolver and fails when a URL
 with a path parameter is neither in ``REGISTRY`` nor in ``PUBLIC``: a URL added later
@@ -62,8 +63,8 @@ PDF = b"%PDF-1.4\n%kaiyihui scoping test\n"
 # An id no row has (fits a 32-bit integer column on every database).
 MISSING_ID = 2_000_000_000
 
-# The users of tenant "a"'s own street who are NOT insiders of the built object; the
-# intra-street test asks each of them. Built by the ``strangers`` fixture.
+# The users of the object's own street who are NOT its insiders; the intra-street test
+# asks each of them (built with each object's street by ``_strangers`` in the test module).
 STRANGERS = (
     "other_leader",  # leads a second organization in the same community
     "unassigned_evaluator",  # an evaluator of the street with no assignment
