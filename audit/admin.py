@@ -14,6 +14,11 @@ class AuditEntryAdmin(admin.ModelAdmin):
     date_hierarchy = "at"
     readonly_fields = [field.name for field in AuditEntry._meta.fields]
 
+    def get_queryset(self, request):
+        # Every admin page looks rows up through this: for anyone else no entry exists.
+        queryset = super().get_queryset(request)
+        return queryset if request.user.is_superuser else queryset.none()
+
     def has_module_permission(self, request):
         return request.user.is_superuser
 

@@ -12,7 +12,6 @@ from functools import wraps
 import openpyxl
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -47,7 +46,9 @@ def staff_required(view):
     def wrapped(request, *args, **kwargs):
         user = request.user
         if not (user.is_superuser or roles_of(user) & STAFF_ROLES):
-            raise PermissionDenied
+            # The same answer as for a record that does not exist: a staff page never
+            # tells anyone else what is there.
+            raise Http404
         return view(request, *args, **kwargs)
 
     return wrapped

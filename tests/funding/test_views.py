@@ -268,11 +268,11 @@ def test_it_shows_community_staff_the_call_page_of_their_street(client, tenant, 
     assert client.get(reverse("funding:call_staff", args=[call.pk])).status_code == 404
 
 
-def test_it_refuses_staff_pages_to_leaders_and_experts(client, tenant):
+def test_it_answers_staff_pages_to_leaders_and_experts_as_missing(client, tenant):
     call = make_call(tenant)
     for user in (tenant.leader, tenant.evaluator, tenant.party_worker):
         client.force_login(user)
-        assert client.get(reverse("funding:call_staff", args=[call.pk])).status_code == 403
+        assert client.get(reverse("funding:call_staff", args=[call.pk])).status_code == 404
 
 
 def test_it_keeps_the_home_and_review_lists_flat(client, tenant, count_queries):

@@ -72,7 +72,7 @@ STRANGERS = (
     "unlinked_party_worker",  # a party worker of the street linked to no branch
 )
 
-ROLE_GATED = 403  # funding's staff pages refuse non-staff roles before any lookup
+ROLE_GATED = 404  # funding's staff pages answer non-staff roles like a missing record
 
 
 def pdf_upload(name="plan.pdf") -> SimpleUploadedFile:

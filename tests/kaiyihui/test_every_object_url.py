@@ -64,20 +64,12 @@ class Found(AssertionError):
 
 
 # Funding's staff pages check the role before the object (``staff_required`` in
-# funding/views_staff.py): leaders, evaluators and party workers get 403 — the same 403 for
-# a missing id, so nothing about the object is revealed, but the design says 404.
+# funding/views_staff.py): leaders, evaluators and party workers get the 404 a missing id
+# gets.
 FUNDING_STAFF_PAGES = {
     name for name, entry in REGISTRY.items() if entry.intra.get("other_leader") == ROLE_GATED
 }
-KNOWN = {
-    (name, role): (
-        "ROLE GATE: funding/views_staff.py staff_required raises PermissionDenied (403) for "
-        "non-staff roles before get_visible_or_404; the same 403 answers a missing id (no "
-        "existence leak), but issue 8 asks for 404"
-    )
-    for name in FUNDING_STAFF_PAGES
-    for role in ("leader", "evaluator", "party_worker")
-}
+KNOWN: dict = {}  # none left: staff_required answers 404 like a missing record
 
 
 # --- The world: built once for the module -----------------------------------------------------
@@ -420,14 +412,7 @@ def _admin_answer(client, url):
 
 
 ADMIN_PAGES = ("change", "history", "delete")
-ADMIN_KNOWN = {
-    ("audit.AuditEntry", "history"): (
-        "LEAK (existence): audit/admin.py AuditEntryAdmin does not limit get_queryset, so "
-        "Django's ModelAdmin.history_view finds any street's entry and answers 403 "
-        "(has_view_permission is superuser-only) where a missing id gets the 302 "
-        "'doesn't exist' redirect to the admin index: other staff learn which audit ids exist"
-    ),
-}
+ADMIN_KNOWN: dict = {}  # none left: the audit log's queryset is empty for non-superusers
 
 
 def _admin_cases():
