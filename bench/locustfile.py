@@ -10,44 +10,56 @@ from html.parser import HTMLParser
 from locust import HttpUser, between, task
 
 ACCOUNTS = json.loads(open(os.environ["LOAD_ACCOUNTS"]).read())  # noqa: SIM115
-PASSWORD = os.environ["LOAD_PASSWORD"]
 _next_account = itertools.count()
 # As a TLS-terminating proxy in front of gunicorn would say.
 PROXY_HEADERS = {"X-Forwarded-Proto": "https"}
 
 
 class ReviewForm(HTMLParser):
-    """The fields of the first POST form on the page and their current values."""
+    """The fields of the review form (the POST form holding ``work_summary``) and their
+    current values; the page has other POST forms (language, log out, attachments)."""
 
     def __init__(self):
         super().__init__()
-        self.fields: dict[str, str] = {}
-        self._form = 0
+        self.forms: list[dict[str, str]] = []
+        self._in_form = False
         self._textarea: str | None = None
+
+    @property
+    def fields(self) -> dict[str, str]:
+        return next((form for form in self.forms if "work_summary" in form), {})
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
-        if tag == "form" and attrs.get("method", "").lower() == "post":
-            self._form += 1
-        if self._form != 1:
+        if tag == "form":
+            self._in_form = attrs.get("method", "").lower() == "post"
+            if self._in_form:
+                self.forms.append({})
             return
+        if not self._in_form:
+            return
+        fields = self.forms[-1]
         if tag == "input" and attrs.get("name") and attrs.get("type") not in ("file", "submit"):
-            self.fields[attrs["name"]] = attrs.get("value") or ""
+            fields[attrs["name"]] = attrs.get("value") or ""
         elif tag == "textarea":
             self._textarea = attrs.get("name")
-            self.fields[self._textarea] = ""
+            fields[self._textarea] = ""
 
     def handle_data(self, data):
-        if self._textarea:
-            self.fields[self._textarea] += data
+        if self._textarea and self._in_form:
+            self.forms[-1][self._textarea] += data
 
     def handle_endtag(self, tag):
         if tag == "textarea":
             self._textarea = None
+        elif tag == "form":
+            self._in_form = False
 
 
 class Leader(HttpUser):
-    wait_time = between(1, 3)
+    # A leader reads and types between two clicks: 3–8 s by default (LOAD_WAIT="1,3" is
+    # the saturation run: every leader clicking every 1–3 s).
+    wait_time = between(*(float(x) for x in os.environ.get("LOAD_WAIT", "3,8").split(",")))
 
     def on_start(self):
         account = ACCOUNTS[next(_next_account) % len(ACCOUNTS)]
@@ -56,16 +68,8 @@ class Leader(HttpUser):
         self.submitted = False
         self.client.headers.update(PROXY_HEADERS)
         self.client.headers["Referer"] = f"https://{self.host.split('://', 1)[1]}/"
-        login = self.client.get("/accounts/login/", name="login page")
-        self._plain_cookies()
-        token = self.client.cookies.get("csrftoken", "")
-        self.client.post(
-            "/accounts/login/",
-            {"username": account["username"], "password": PASSWORD, "csrfmiddlewaretoken": token},
-            name="log in",
-        )
-        self._plain_cookies()
-        del login
+        # Signed in earlier in the hour (bench/load.py made the session).
+        self.client.cookies.set("sessionid", account["session"])
 
     def _plain_cookies(self):
         # The server marks cookies Secure (it believes it is behind TLS); the load generator
@@ -76,6 +80,7 @@ class Leader(HttpUser):
 
     def _form(self) -> dict[str, str]:
         page = self.client.get(self.review_url, name="review page")
+        self._plain_cookies()
         parser = ReviewForm()
         parser.feed(page.text)
         return parser.fields
