@@ -57,7 +57,7 @@ from evaluation.services.scoring import (
     scores_save,
     scores_submit,
 )
-from evaluation.workflows import CycleStatus
+from evaluation.workflows import CycleStatus, ReviewStatus
 from incubation.models import Organization
 
 
@@ -334,7 +334,21 @@ def staff_finalize(request, pk):
 @login_required
 def assignments(request):
     rows = list(assignments_for(request.user)[:300])
-    return render(request, "evaluation/assignments.html", {"assignments": rows})
+    # What still needs the evaluator first; finished reviews after, the latest few.
+    open_rows = [a for a in rows if a.review.status != ReviewStatus.FINALIZED]
+    finished = [a for a in rows if a.review.status == ReviewStatus.FINALIZED]
+    return render(
+        request,
+        "evaluation/assignments.html",
+        {
+            "assignments": open_rows,
+            "finished": finished[:FINISHED_SHOWN],
+            "finished_count": len(finished),
+        },
+    )
+
+
+FINISHED_SHOWN = 30
 
 
 @login_required
