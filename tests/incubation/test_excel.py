@@ -427,7 +427,7 @@ def test_a_row_the_service_still_refuses_rolls_everything_back(tenant, monkeypat
 
 def test_new_rows_need_an_actor_who_may_edit_them(tenant, monkeypatch):
     monkeypatch.setattr(
-        "incubation.services.can_edit_organization", lambda user, org: (False, "not yours")
+        "incubation.services.registry.can_edit_organization", lambda user, org: (False, "not yours")
     )
     before = Organization.objects.count(), OrganizationEvent.objects.count()
 
