@@ -123,3 +123,27 @@ def start_export_sheet(workbook, title: str, headers, widths: dict, default_widt
         header_cells.append(cell)
     sheet.append(header_cells)
     return sheet
+
+
+def text_cell(sheet, text: str):
+    """Text stays text: a value starting with '=' would otherwise become a formula."""
+    from openpyxl.cell import WriteOnlyCell
+
+    if not text:
+        return None
+    if not text.startswith("="):
+        return text
+    cell = WriteOnlyCell(sheet, value=text)
+    cell.data_type = "s"
+    return cell
+
+
+def date_cell(sheet, day):
+    """A date cell shown as 2026-11-28 whatever the reader's locale."""
+    from openpyxl.cell import WriteOnlyCell
+
+    if day is None:
+        return None
+    cell = WriteOnlyCell(sheet, value=day)
+    cell.number_format = "yyyy-mm-dd"
+    return cell

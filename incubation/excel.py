@@ -20,12 +20,11 @@ import openpyxl
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
-from openpyxl.cell import WriteOnlyCell
 
 from accounts.models import Community
 from core.errors import ActionRefused
 from core.excel import XLSX_CONTENT_TYPE as XLSX_CONTENT_TYPE
-from core.excel import read_rows, start_export_sheet
+from core.excel import date_cell, read_rows, start_export_sheet, text_cell
 from core.identifiers import validate_mobile_or_phone
 from incubation import services
 from incubation.models import Organization
@@ -348,31 +347,15 @@ def export_organizations(queryset, destination: str | IO[bytes]) -> int:
 
 
 def _export_cells(sheet, org: Organization) -> Iterable:
-    yield _text_cell(sheet, org.name)
-    yield _text_cell(sheet, org.uscc or "")
-    yield _text_cell(sheet, org.filing_number or "")
+    yield text_cell(sheet, org.name)
+    yield text_cell(sheet, org.uscc or "")
+    yield text_cell(sheet, org.filing_number or "")
     yield LEGAL_STATUS_LABELS.get(org.legal_status, org.legal_status)
-    yield _text_cell(sheet, org.community.name)
+    yield text_cell(sheet, org.community.name)
     yield SERVICE_FIELD_LABELS.get(org.service_field, org.service_field)
-    if org.founded_on:
-        founded = WriteOnlyCell(sheet, value=org.founded_on)
-        founded.number_format = "yyyy-mm-dd"
-        yield founded
-    else:
-        yield None
-    yield _text_cell(sheet, org.leader_name)
+    yield date_cell(sheet, org.founded_on)
+    yield text_cell(sheet, org.leader_name)
     status = org.leader_political_status
     yield POLITICAL_STATUS_LABELS.get(status, status) if status else None
-    yield _text_cell(sheet, org.leader_phone)
+    yield text_cell(sheet, org.leader_phone)
     yield org.party_member_count
-
-
-def _text_cell(sheet, text: str):
-    """Text stays text: a value starting with '=' would otherwise become a formula."""
-    if not text:
-        return None
-    if not text.startswith("="):
-        return text
-    cell = WriteOnlyCell(sheet, value=text)
-    cell.data_type = "s"
-    return cell

@@ -109,7 +109,8 @@ def _normalized(text: str) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).lower()
 
 
-def _lookup_table(labels: dict, aliases: dict | None = None) -> dict[str, str]:
+def lookup_table(labels: dict, aliases: dict | None = None) -> dict[str, str]:
+    """Normalized label, key and alias → key, for reading a choice typed in a cell."""
     table = {}
     for key, label in labels.items():
         table[_normalized(label)] = str(key)
@@ -119,9 +120,9 @@ def _lookup_table(labels: dict, aliases: dict | None = None) -> dict[str, str]:
     return table
 
 
-_LEGAL_STATUS_LOOKUP = _lookup_table(LEGAL_STATUS_LABELS, _LEGAL_STATUS_ALIASES)
-_SERVICE_FIELD_LOOKUP = _lookup_table(SERVICE_FIELD_LABELS)
-_POLITICAL_STATUS_LOOKUP = _lookup_table(POLITICAL_STATUS_LABELS, _POLITICAL_STATUS_ALIASES)
+_LEGAL_STATUS_LOOKUP = lookup_table(LEGAL_STATUS_LABELS, _LEGAL_STATUS_ALIASES)
+_SERVICE_FIELD_LOOKUP = lookup_table(SERVICE_FIELD_LABELS)
+_POLITICAL_STATUS_LOOKUP = lookup_table(POLITICAL_STATUS_LABELS, _POLITICAL_STATUS_ALIASES)
 
 
 # --- Errors -------------------------------------------------------------------------------
@@ -220,7 +221,7 @@ def read_text(value, *, max_length: int | None = None, exact: bool = False) -> s
     return text
 
 
-def _read_choice(value, lookup: dict[str, str], labels: dict) -> str:
+def read_choice(value, lookup: dict[str, str], labels: dict) -> str:
     text = read_text(value)
     if not text:
         return ""
@@ -235,15 +236,15 @@ def _read_choice(value, lookup: dict[str, str], labels: dict) -> str:
 
 
 def read_legal_status(value) -> str:
-    return _read_choice(value, _LEGAL_STATUS_LOOKUP, LEGAL_STATUS_LABELS)
+    return read_choice(value, _LEGAL_STATUS_LOOKUP, LEGAL_STATUS_LABELS)
 
 
 def read_service_field(value) -> str:
-    return _read_choice(value, _SERVICE_FIELD_LOOKUP, SERVICE_FIELD_LABELS)
+    return read_choice(value, _SERVICE_FIELD_LOOKUP, SERVICE_FIELD_LABELS)
 
 
 def read_political_status(value) -> str:
-    return _read_choice(value, _POLITICAL_STATUS_LOOKUP, POLITICAL_STATUS_LABELS)
+    return read_choice(value, _POLITICAL_STATUS_LOOKUP, POLITICAL_STATUS_LABELS)
 
 
 _DATE_PATTERNS = (

@@ -22,9 +22,6 @@ organization is found by its name in the street, which must then be unambiguous.
 
 from __future__ import annotations
 
-import datetime
-import re
-import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import IO
@@ -34,12 +31,11 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
-from openpyxl.cell import WriteOnlyCell
 
 from core.errors import ActionRefused
 from core.excel import FIRST_DATA_LINE as FIRST_DATA_LINE
 from core.excel import XLSX_CONTENT_TYPE as XLSX_CONTENT_TYPE
-from core.excel import check_headers, read_rows, start_export_sheet
+from core.excel import check_headers, date_cell, read_rows, start_export_sheet, text_cell
 from core.identifiers import (
     mask_id_number,
     mask_phone,
@@ -50,7 +46,14 @@ from core.identifiers import (
 )
 from incubation.excel import ImportReport
 from incubation.models import Organization
-from incubation.resources import CellError, RowError, read_date, read_text
+from incubation.resources import (
+    CellError,
+    RowError,
+    lookup_table,
+    read_choice,
+    read_date,
+    read_text,
+)
 from partybuilding.choices import MemberStatus, PartyOrgKind, Sex
 from partybuilding.models import PartyMember, PartyOrganization
 from partybuilding.services.members import (
@@ -124,22 +127,8 @@ MASKED_NOTE = (
 )
 
 
-def _normalized(text: str) -> str:
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).lower()
-
-
-def _lookup_table(labels: dict, aliases: dict) -> dict[str, str]:
-    table = {}
-    for key, label in labels.items():
-        table[_normalized(label)] = str(key)
-        table[_normalized(str(key))] = str(key)
-    for alias, key in aliases.items():
-        table[_normalized(alias)] = str(key)
-    return table
-
-
-_SEX_LOOKUP = _lookup_table(SEX_LABELS, _SEX_ALIASES)
-_STATUS_LOOKUP = _lookup_table(STATUS_LABELS, _STATUS_ALIASES)
+_SEX_LOOKUP = lookup_table(SEX_LABELS, _SEX_ALIASES)
+_STATUS_LOOKUP = lookup_table(STATUS_LABELS, _STATUS_ALIASES)
 _COLUMN_ORDER = {header: index for index, header in enumerate(HEADERS)}
 
 
@@ -154,20 +143,6 @@ def _required(value):
     if value in ("", None):
         raise CellError("required", _("This column must be filled in."))
     return value
-
-
-def _read_choice(value, lookup: dict[str, str], labels: dict) -> str:
-    text = read_text(value)
-    if not text:
-        return ""
-    key = lookup.get(_normalized(text))
-    if key is None:
-        raise CellError(
-            "choice_invalid",
-            _("%(value)s is not one of the allowed values: %(choices)s.")
-            % {"value": text, "choices": "、".join(labels.values())},
-        )
-    return key
 
 
 def _max_length(field_name: str) -> int:
@@ -245,7 +220,7 @@ def parse_row(line: int, cells: dict) -> MemberRow:
     row = MemberRow(line)
     values = row.values
     values["name"] = row.read(NAME, _text("name", required=True), cells[NAME])
-    sex = row.read(SEX, lambda v: _read_choice(v, _SEX_LOOKUP, SEX_LABELS), cells[SEX])
+    sex = row.read(SEX, lambda v: read_choice(v, _SEX_LOOKUP, SEX_LABELS), cells[SEX])
     birth_date = row.read(BIRTH_DATE, read_date, cells[BIRTH_DATE])
     id_text = row.read(ID_NUMBER, _read_id_number, cells[ID_NUMBER])
     values["phone"] = row.read(PHONE, _read_phone, cells[PHONE])
@@ -257,7 +232,7 @@ def parse_row(line: int, cells: dict) -> MemberRow:
     row.branch_name = row.read(BRANCH, lambda v: _required(read_text(v)), cells[BRANCH]) or ""
     values["status"] = row.read(
         STATUS,
-        lambda v: _required(_read_choice(v, _STATUS_LOOKUP, STATUS_LABELS)),
+        lambda v: _required(read_choice(v, _STATUS_LOOKUP, STATUS_LABELS)),
         cells[STATUS],
     )
     values["joined_on"] = row.read(JOINED_ON, lambda v: _required(read_date(v)), cells[JOINED_ON])
@@ -648,34 +623,15 @@ def _export_cells(sheet, member: PartyMember, masked: bool) -> list:
     id_number = mask_id_number(member.id_number) if masked else member.id_number
     phone = mask_phone(member.phone) if masked else member.phone
     return [
-        _text_cell(sheet, member.name),
+        text_cell(sheet, member.name),
         SEX_LABELS.get(member.sex, member.sex),
-        _date_cell(sheet, member.birth_date),
-        _text_cell(sheet, id_number),
-        _text_cell(sheet, phone),
-        _text_cell(sheet, org.name) if org else None,
-        _text_cell(sheet, (org.uscc or org.filing_number or "") if org else ""),
-        _text_cell(sheet, member.branch.name),
+        date_cell(sheet, member.birth_date),
+        text_cell(sheet, id_number),
+        text_cell(sheet, phone),
+        text_cell(sheet, org.name) if org else None,
+        text_cell(sheet, (org.uscc or org.filing_number or "") if org else ""),
+        text_cell(sheet, member.branch.name),
         STATUS_LABELS.get(member.status, member.status),
-        _date_cell(sheet, member.joined_on),
-        _text_cell(sheet, member.posts),
+        date_cell(sheet, member.joined_on),
+        text_cell(sheet, member.posts),
     ]
-
-
-def _date_cell(sheet, day: datetime.date | None):
-    if day is None:
-        return None
-    cell = WriteOnlyCell(sheet, value=day)
-    cell.number_format = "yyyy-mm-dd"
-    return cell
-
-
-def _text_cell(sheet, text: str):
-    """Text stays text: a value starting with '=' would otherwise become a formula."""
-    if not text:
-        return None
-    if not text.startswith("="):
-        return text
-    cell = WriteOnlyCell(sheet, value=text)
-    cell.data_type = "s"
-    return cell

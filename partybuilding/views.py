@@ -21,11 +21,9 @@ from django.http import FileResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
 from accounts.roles import Role, roles_of
+from core.excel import XLSX_CONTENT_TYPE, start_export_sheet, text_cell
 from core.identifiers import mask_id_number, mask_phone
 from incubation.models import Organization
 from partybuilding import selectors
@@ -34,7 +32,6 @@ from partybuilding.models import PartyMember, PartyOrganization
 
 STAFF_ROLES = frozenset({Role.STREET_ADMIN, Role.COMMUNITY_STAFF, Role.PARTY_WORKER})
 MEMBERS_PER_PAGE = 50
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def staff_required(view):
@@ -62,7 +59,7 @@ def sees_personal_data(user) -> bool:
 # The Excel matrix is a file format: fixed Chinese headers and labels, whatever language
 # the user reads the platform in (as in incubation.resources).
 MATRIX_HEADERS = ("社区", "组织名称", "覆盖方式", "党支部", "党建联络员", "正式党员数")
-MATRIX_WIDTHS = (16, 32, 22, 28, 12, 10)
+MATRIX_WIDTHS = dict(zip(MATRIX_HEADERS, (16, 32, 22, 28, 12, 10), strict=True))
 COVERAGE_LABELS_ZH = {
     CoverageKind.OWN_BRANCH: "单独建立支部",
     CoverageKind.JOINT_BRANCH: "联合支部覆盖",
@@ -137,28 +134,18 @@ def coverage(request):
 def _matrix_download(matrix) -> FileResponse:
     """The matrix as .xlsx, built in memory: one query, a few hundred rows per street."""
     workbook = openpyxl.Workbook(write_only=True)
-    sheet = workbook.create_sheet("党建覆盖")
-    for index, width in enumerate(MATRIX_WIDTHS, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = "A2"
-    bold = Font(bold=True)
-    header = []
-    for title in MATRIX_HEADERS:
-        cell = WriteOnlyCell(sheet, value=title)
-        cell.font = bold
-        header.append(cell)
-    sheet.append(header)
+    sheet = start_export_sheet(workbook, "党建覆盖", MATRIX_HEADERS, MATRIX_WIDTHS, 12)
     for org in matrix.iterator(chunk_size=2000):
         label = COVERAGE_LABELS_ZH[org.coverage_kind]
         if org.branch_establishment == Establishment.FUNCTIONAL:
             label += FUNCTIONAL_SUFFIX_ZH
         sheet.append(
             [
-                _text_cell(sheet, org.community.name),
-                _text_cell(sheet, org.name),
+                text_cell(sheet, org.community.name),
+                text_cell(sheet, org.name),
                 label,
-                _text_cell(sheet, org.branch_name or ""),
-                _text_cell(sheet, org.liaison or ""),
+                text_cell(sheet, org.branch_name or ""),
+                text_cell(sheet, org.liaison or ""),
                 org.full_members,
             ]
         )
@@ -169,17 +156,6 @@ def _matrix_download(matrix) -> FileResponse:
     return FileResponse(
         buffer, as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE
     )
-
-
-def _text_cell(sheet, text: str):
-    """Text stays text: a value starting with '=' would otherwise become a formula."""
-    if not text:
-        return None
-    if not text.startswith("="):
-        return text
-    cell = WriteOnlyCell(sheet, value=text)
-    cell.data_type = "s"
-    return cell
 
 
 # --- Compliance ----------------------------------------------------------------------------
