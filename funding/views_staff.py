@@ -7,18 +7,17 @@ through ``visible_to``, so another street's call or application is a 404; the ac
 buttons follow the permission predicates (community staff only look)."""
 
 import io
-from functools import wraps
 
 import openpyxl
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.roles import Role, roles_of
+from accounts.decorators import role_required
+from accounts.roles import Role
 from accounts.scoping import get_visible_or_404
 from core.errors import ActionRefused
 from core.excel import XLSX_CONTENT_TYPE, start_export_sheet
@@ -40,18 +39,8 @@ S = ApplicationStatus
 STAFF_ROLES = frozenset({Role.STREET_ADMIN, Role.COMMUNITY_STAFF})
 
 
-def staff_required(view):
-    @wraps(view)
-    @login_required
-    def wrapped(request, *args, **kwargs):
-        user = request.user
-        if not (user.is_superuser or roles_of(user) & STAFF_ROLES):
-            # The same answer as for a record that does not exist: a staff page never
-            # tells anyone else what is there.
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    return wrapped
+# Other roles get the 404 of a missing record: a staff page never tells what is there.
+staff_required = role_required(STAFF_ROLES, refuse_as_missing=True)
 
 
 @require_GET

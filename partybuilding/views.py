@@ -11,17 +11,15 @@ from __future__ import annotations
 
 import datetime
 import io
-from functools import wraps
 
 import openpyxl
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from accounts.decorators import role_required
 from accounts.roles import Role, roles_of
 from core.excel import XLSX_CONTENT_TYPE, start_export_sheet, text_cell
 from core.identifiers import mask_id_number, mask_phone
@@ -34,18 +32,8 @@ STAFF_ROLES = frozenset({Role.STREET_ADMIN, Role.COMMUNITY_STAFF, Role.PARTY_WOR
 MEMBERS_PER_PAGE = 50
 
 
-def staff_required(view):
-    """Signed in (else the login page) and a staff role or superuser (else 403)."""
-
-    @wraps(view)
-    @login_required
-    def wrapped(request, *args, **kwargs):
-        user = request.user
-        if not (user.is_superuser or roles_of(user) & STAFF_ROLES):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapped
+# Signed in (else the login page) and a staff role or superuser (else 403).
+staff_required = role_required(STAFF_ROLES)
 
 
 def sees_personal_data(user) -> bool:
