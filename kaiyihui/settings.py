@@ -142,6 +142,21 @@ TEMPLATES = [
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Several staff or browser tabs write at once (tests/kaiyihui/test_concurrent_writes.py).
+    # select_for_update is a no-op on SQLite, so an atomic block that reads and then writes
+    # would ask to upgrade its lock while another writer holds it, and SQLite answers
+    # "database is locked" at once (waiting could deadlock): HTTP 500. IMMEDIATE takes the
+    # write lock at BEGIN, where SQLite can wait; `timeout` (seconds) is how long it waits
+    # (sqlite3.connect's busy timeout). WAL lets readers go on while one writes; with WAL,
+    # synchronous=NORMAL stays consistent after a crash and saves an fsync per commit.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+        }
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_MAX_AGE"] = env_int("DJANGO_CONN_MAX_AGE", 60)
     # Re-check a pooled connection before use, so a PostgreSQL restart needs no manual action.
