@@ -30,6 +30,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import Street
 from core.excel import XLSX_CONTENT_TYPE
+from core.xlsx_guard import inspect_xlsx
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 PENDING_MAX_AGE_SECONDS = 24 * 3600
@@ -48,6 +49,8 @@ class ExcelUploadForm(forms.Form):
                 _("The file is larger than %(size)d MB; split it into several files.")
                 % {"size": MAX_UPLOAD_BYTES // (1024 * 1024)}
             )
+        # Refused here, in milliseconds, before any parser inflates a zip bomb.
+        inspect_xlsx(upload)
         return upload
 
 

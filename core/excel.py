@@ -7,6 +7,8 @@ Line numbers are Excel line numbers: the header is line 1, the first data row is
 
 from __future__ import annotations
 
+import time
+import zlib
 from collections.abc import Callable, Iterable
 from typing import IO
 from zipfile import BadZipFile
@@ -15,8 +17,13 @@ import openpyxl
 from django.utils.translation import gettext as _
 from openpyxl.utils.exceptions import InvalidFileException
 
+from core.xlsx_guard import WorkbookRefused, display_name, guarded_rows, inspect_xlsx
+
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FIRST_DATA_LINE = 2  # line 1 is the header
+# The guard's refusals that mean "not a readable workbook" keep the code callers know.
+_UNREADABLE = {"xlsx_not_zip", "xlsx_not_workbook", "xlsx_damaged"}
+_ERROR_CODES = {"xlsx_too_many_rows": "too_many_rows"}
 
 
 def is_blank(value) -> bool:
@@ -62,12 +69,23 @@ def read_rows(
     parse: Callable,
     max_rows: int,
     error: Callable,
+    seconds: float | None = None,
 ) -> list | None:
     """The parsed data rows of the first sheet, or None after adding an error to ``report``.
 
     ``positions(header_values)`` returns the column index of each header or an ``error``;
     ``parse(line, cells)`` builds one row from ``{header: value}``. Blank lines are skipped.
+    The file passes ``core.xlsx_guard`` before openpyxl sees it, and the rows are read in
+    streaming mode within the guard's row and time limits (``seconds`` overrides the
+    budget, for background jobs).
     """
+    started = time.monotonic()
+    name = display_name(source)
+    try:
+        inspect_xlsx(source, name=name)
+    except WorkbookRefused as refused:
+        report.errors.append(_refusal(refused, error))
+        return None
     try:
         workbook = openpyxl.load_workbook(source, read_only=True, data_only=True)
     except (BadZipFile, InvalidFileException, KeyError, OSError, ValueError, TypeError):
@@ -81,7 +99,16 @@ def read_rows(
         )
         return None
     try:
-        lines = workbook.worksheets[0].iter_rows(values_only=True)
+        sheet = workbook.worksheets[0]
+        # The declared dimension may be wrong: openpyxl would stop at its last row and drop
+        # the rest silently. Read what is there; guarded_rows bounds it.
+        sheet.reset_dimensions()
+        lines = guarded_rows(
+            sheet.iter_rows(values_only=True),
+            name=name,
+            started=started,
+            seconds=seconds,
+        )
         found = positions(next(lines, None))
         if isinstance(found, error):
             report.errors.append(found)
@@ -101,8 +128,27 @@ def read_rows(
                 report.errors.append(error(None, "", "too_many_rows", reason % {"max": max_rows}))
                 return None
         return rows
+    except WorkbookRefused as refused:
+        report.errors.append(_refusal(refused, error))
+        return None
+    except (BadZipFile, zlib.error, EOFError):
+        # A part whose bytes do not match its declared size or CRC, found while streaming.
+        report.errors.append(
+            error(
+                None,
+                "",
+                "file_unreadable",
+                _("The file cannot be read as an Excel workbook (.xlsx)."),
+            )
+        )
+        return None
     finally:
         workbook.close()
+
+
+def _refusal(refused: WorkbookRefused, error: Callable):
+    code = "file_unreadable" if refused.code in _UNREADABLE else refused.code
+    return error(None, "", _ERROR_CODES.get(code, code), refused.message)
 
 
 def start_export_sheet(workbook, title: str, headers, widths: dict, default_width: int):

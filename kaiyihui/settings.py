@@ -347,3 +347,14 @@ DEMO_PASSWORD = "kaiyihui2026"  # nosec B105
 # The platform's public address: links in e-mails and the QR code printed on evaluation
 # reports (made by workers, which have no request to take the host from).
 PLATFORM_BASE_URL = env.str("PLATFORM_BASE_URL", default="http://127.0.0.1:8000")
+
+# --- Excel imports (core.xlsx_guard) --------------------------------------------------
+# Every .xlsx is checked before it is parsed: a 300 KB zip can inflate to gigabytes of XML.
+KAIYIHUI_IMPORT_MAX_PART_MB = env_int("KAIYIHUI_IMPORT_MAX_PART_MB", 50)
+KAIYIHUI_IMPORT_MAX_UNZIPPED_MB = env_int("KAIYIHUI_IMPORT_MAX_UNZIPPED_MB", 100)
+KAIYIHUI_IMPORT_MAX_RATIO = env_int("KAIYIHUI_IMPORT_MAX_RATIO", 100)
+# Excel lines of a sheet, header and blank lines included.
+KAIYIHUI_IMPORT_MAX_ROWS = env_int("KAIYIHUI_IMPORT_MAX_ROWS", 100_000)
+KAIYIHUI_IMPORT_MAX_COLUMNS = env_int("KAIYIHUI_IMPORT_MAX_COLUMNS", 500)
+# Reading stops after this long in a request (below gunicorn's 30 s worker timeout).
+KAIYIHUI_IMPORT_MAX_SECONDS = env_int("KAIYIHUI_IMPORT_MAX_SECONDS", 20)
