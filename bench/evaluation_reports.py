@@ -119,13 +119,13 @@ def worker(review_ids: list[int]) -> dict:
     its share, report its peak memory."""
     setup_django()
     from evaluation.models import Review
-    from evaluation.reports import report_store
+    from evaluation.reports import report_freeze
 
     for review_id in review_ids:
         review = Review.objects.select_related(
             "cycle", "cycle__street", "organization", "organization__community"
         ).get(pk=review_id)
-        report_store(review)
+        report_freeze(review)
     peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return {"reports": len(review_ids), "peak_rss_mb": round(peak_kb / 1024, 1)}
 

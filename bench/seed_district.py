@@ -438,13 +438,13 @@ def seed_reviews(streets, today: datetime.date) -> dict:
              expenditure, net_assets, staff_count, volunteer_count, party_section,
              self_assessment, prefill, version, submitted_at, return_comment, extension_until,
              graded, grading_note, has_party_organization, group_scores, item_scores, total,
-             grade, annual_result, spread_flagged, finalized_at, verification_code, report,
-             report_generated_at, created_at, updated_at)
+             grade, annual_result, spread_flagged, finalized_at, verification_code,
+             created_at, updated_at)
         SELECT c.id, o.org_id, {status}, '全年开展社区服务项目若干。', '', 120000.00,
                98000.00, 56000.00, 3 + o.n %% 7, 20 + o.n %% 80, '', '{{}}'::jsonb,
                '{{}}'::jsonb, {version}, {submitted_at}, '', NULL, true, '', o.n %% 3 = 0,
                '{{}}'::jsonb, '{{}}'::jsonb, {total}, {grade}, {result}, false, {finalized_at},
-               upper(lpad(to_hex(c.year * 1000000 + o.n), 16, '0')), '', NULL, now(), now()
+               upper(lpad(to_hex(c.year * 1000000 + o.n), 16, '0')), now(), now()
         FROM bench_org o JOIN evaluation_cycle c ON c.street_id = o.street_id
         WHERE o.legal_status <> 'filed' AND {where}
     """

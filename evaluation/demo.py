@@ -6,7 +6,11 @@
   the band of the grade the organization shows (its 年检 result when it has no grade), and
   the total, grade and result are computed by ``compute_outcome`` like a real finalization.
   Rows are bulk-created: the audited facts (stage round trip, result, grade) already went
-  through the incubation services. Reports are made on first download or by the batch job.
+  through the incubation services. Each review's report is *issued* like a real
+  finalization: its snapshot (the content, fixed from then on) is taken at seed time.
+  Rendering 289 PDFs (~0.5 s each) would make ``make run`` minutes slower, so the PDFs
+  are rendered by workers after commit when a broker is configured, else on the first
+  download or by the batch job — from the snapshot either way, so the content is the same.
 - This year's cycle, open: leader1's review a draft, leader2's submitted (through the
   services) and assigned to expert1.
 """
@@ -17,12 +21,13 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import override
 
 from accounts.models import User
 from accounts.roles import Role
 from accounts.services import user_create
 from evaluation.choices import EvaluatorGroup
-from evaluation.models import Cycle, EvaluatorAssignment, Review, Score
+from evaluation.models import Cycle, EvaluatorAssignment, Review, ReviewReport, Score
 from evaluation.selectors import template_items
 from evaluation.services.cycles import cycle_change_status, cycle_create
 from evaluation.services.reviews import review_save, review_start, review_submit
@@ -102,7 +107,9 @@ def _last_year(street, template, evaluators, today, rng) -> int:
             community__street=street,
             stage=Stage.MANAGEMENT,
             last_annual_review_year=year,
-        ).order_by("pk")
+        )
+        .select_related("community")
+        .order_by("pk")
     )
     return len(seed_finalized_reviews(cycle, orgs, evaluators, rng))
 
@@ -183,6 +190,7 @@ def seed_finalized_reviews(cycle, orgs, evaluators, rng) -> list[Review]:
         by_review.setdefault(assignment.review_id, {})[assignment.group] = assignment
     scores = []
     for review in reviews:
+        review._assignments = by_review[review.pk]
         for group, points in review._marks:
             assignment = by_review[review.pk][group]
             scores += [
@@ -190,7 +198,37 @@ def seed_finalized_reviews(cycle, orgs, evaluators, rng) -> list[Review]:
                 for pk, value in points.items()
             ]
     Score.objects.bulk_create(scores, batch_size=2000)
+    _issue_reports(reviews, finalized_at)
     return reviews
+
+
+def _issue_reports(reviews: list[Review], finalized_at) -> None:
+    from evaluation.reports import report_schedule, report_snapshot
+
+    items = template_items(reviews[0].cycle.template_id) if reviews else []
+    labels = dict(EvaluatorGroup.choices)
+    documents = []
+    with override("zh-hans"):
+        for review in reviews:
+            # What the snapshot would query, from memory (the demo seeds 289 at once).
+            review._items = [i for i in items if i.applies_to(review.organization)]
+            comments = [
+                {"group": str(labels[group]), "text": assignment.comment, "notes": []}
+                for group, assignment in sorted(review._assignments.items())
+                if assignment.comment
+            ]
+            documents.append(
+                ReviewReport(
+                    review=review,
+                    verification_code=review.verification_code,
+                    snapshot=report_snapshot(review, comments=comments),
+                    issued_at=finalized_at,
+                )
+            )
+    ReviewReport.objects.bulk_create(documents, batch_size=500)
+    if not settings.CELERY_TASK_ALWAYS_EAGER:
+        for review in reviews:
+            report_schedule(review.pk)
 
 
 def _this_year(street, template, users, evaluators, today) -> dict[str, int]:

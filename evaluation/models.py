@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Role
 from accounts.scoping import NOTHING, ScopedQuerySet, ScopePaths
+from core.certified import CertifiedDocument
 from core.choices import label_of
 from core.models import TimeStampedModel
 from evaluation.choices import (
@@ -311,8 +312,6 @@ class Review(TimeStampedModel):
     verification_code = models.CharField(
         _("verification code"), max_length=16, unique=True, default=_verification_code
     )
-    report = models.FileField(_("report"), upload_to="evaluation/reports/", blank=True)
-    report_generated_at = models.DateTimeField(_("report generated at"), null=True, blank=True)
 
     objects = ReviewQuerySet.as_manager()
 
@@ -330,6 +329,25 @@ class Review(TimeStampedModel):
 
     def __str__(self):
         return f"{self.organization} · {self.cycle.year}"
+
+
+class ReviewReport(CertifiedDocument):
+    """The official report of a finalized review: issued (snapshot) in the finalizing
+    transaction, rendered and frozen once by a task (``evaluation.reports``). Its
+    verification code is the review's, the one printed on the report and in its QR code."""
+
+    CERTIFIED_FOLDER = "evaluation-reports"
+
+    review = models.OneToOneField(
+        Review, on_delete=models.CASCADE, related_name="frozen_report", verbose_name=_("review")
+    )
+
+    class Meta(CertifiedDocument.Meta):
+        verbose_name = _("frozen evaluation report")
+        verbose_name_plural = _("frozen evaluation reports")
+
+    def __str__(self):
+        return f"{self.review_id} · {self.verification_code}"
 
 
 class ReviewChildQuerySet(ScopedQuerySet):

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Prefetch
+from django.db.models.fields.files import FieldFile
 from django.utils.translation import gettext as _
 
 from evaluation.models import (
@@ -145,3 +146,17 @@ def version_rows(review: Review, a: ReviewVersion, b: ReviewVersion) -> list[dic
 def points_text(points) -> str:
     """Points as people write them: 50, 12.5 (never 5E+1)."""
     return format(points.normalize(), "f")
+
+
+def frozen_reports_of(org) -> list[tuple[Review, FieldFile, str]]:
+    """The organization's frozen evaluation reports, oldest year first, as
+    ``(review, file, sha256)`` — for archives and dossiers that copy them byte for byte.
+    Reports issued but not rendered yet are left out (they have no file)."""
+    reviews = (
+        Review.objects.filter(organization=org, status=ReviewStatus.FINALIZED)
+        .exclude(frozen_report__sha256="")
+        .filter(frozen_report__isnull=False)
+        .select_related("cycle", "frozen_report")
+        .order_by("cycle__year", "pk")
+    )
+    return [(r, r.frozen_report.file, r.frozen_report.sha256) for r in reviews]

@@ -3,8 +3,8 @@
 from celery import shared_task
 
 from evaluation import reminders
-from evaluation.models import Cycle
-from evaluation.workflows import CycleStatus
+from evaluation.models import Cycle, Review
+from evaluation.workflows import CycleStatus, ReviewStatus
 
 
 @shared_task(name="evaluation.send_reminders", acks_late=True)
@@ -18,3 +18,26 @@ def announce_cycle_opened(cycle_id: int) -> int:
     if cycle is None:
         return 0
     return reminders.send_cycle_opened(cycle)
+
+
+@shared_task(
+    name="evaluation.freeze_report",
+    acks_late=True,
+    autoretry_for=(OSError,),
+    retry_backoff=True,
+    max_retries=5,
+)
+def freeze_report(review_id: int) -> bool:
+    """Render a finalized review's issued snapshot and freeze it; a frozen one is left
+    alone, so a retried or repeated task changes nothing."""
+    from evaluation.reports import report_freeze
+
+    review = (
+        Review.objects.filter(pk=review_id, status=ReviewStatus.FINALIZED)
+        .select_related("cycle", "organization", "frozen_report")
+        .first()
+    )
+    if review is None:
+        return False
+    document = report_freeze(review)
+    return document is not None and document.is_frozen

@@ -15,6 +15,7 @@ from accounts.models import User
 from accounts.roles import Role, roles_of
 from accounts.scoping import get_visible_or_404
 from core.errors import ActionRefused
+from core.queue import enqueue
 from evaluation import permissions as perms
 from evaluation.forms import (
     AssignForm,
@@ -33,7 +34,7 @@ from evaluation.models import (
     ReviewAttachment,
 )
 from evaluation.prefill import labels as prefill_labels
-from evaluation.reports import report_bytes, report_date, report_filename
+from evaluation.reports import report_bytes, report_filename, report_pending
 from evaluation.selectors import (
     applicable_items,
     assignments_for,
@@ -57,6 +58,7 @@ from evaluation.services.scoring import (
     scores_save,
     scores_submit,
 )
+from evaluation.tasks import freeze_report
 from evaluation.workflows import CycleStatus, ReviewStatus
 from incubation.models import Organization
 
@@ -239,11 +241,25 @@ def versions(request, pk):
 @login_required
 @require_GET
 def report_pdf(request, pk):
+    """The frozen report, byte for byte as stored at finalization. Never rendered here:
+    while the worker has not frozen it yet the reader gets a page saying so."""
     review = _review(request, pk)
     allowed, reason = perms.can_download_report(request.user, review)
     if not allowed:
         raise Http404
-    content = report_bytes(review, actor=request.user, request=request)
+    content = report_bytes(review)
+    if content is None:
+        if report_pending(review):
+            # The render may have been lost with a broker outage: ask again (a frozen
+            # report makes the task a no-op; without a broker it runs inline now).
+            enqueue(freeze_report, review.pk)
+            review = _review(request, pk)
+            content = report_bytes(review)
+        if content is None:
+            response = render(request, "evaluation/report_pending.html", {"review": review})
+            response.status_code = 202
+            response["Retry-After"] = "10"
+            return response
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{report_filename(review)}"'
     return response
@@ -449,26 +465,46 @@ def conflicts(request):
 
 @require_GET
 def verify(request, code):
-    """Public: confirms a report's grade and nothing else."""
+    """Public: confirms the frozen report — organization name, year and grade as printed,
+    the finalization date and the SHA-256 of the PDF — and nothing else."""
     review = (
-        Review.objects.filter(verification_code=str(code).upper(), finalized_at__isnull=False)
-        .select_related("organization", "cycle")
+        Review.objects.filter(
+            verification_code=str(code).upper(),
+            status=ReviewStatus.FINALIZED,
+            finalized_at__isnull=False,
+        )
+        .select_related("organization", "cycle", "frozen_report")
         .only(
             "organization__name",
             "cycle__year",
             "grade",
-            "annual_result",
-            "report_generated_at",
             "finalized_at",
+            "frozen_report__snapshot",
+            "frozen_report__issued_at",
+            "frozen_report__sha256",
         )
         .first()
     )
     if review is None:
         raise Http404
+    document = getattr(review, "frozen_report", None)
+    if document is not None:
+        snapshot = document.snapshot
+        name, year, grade = (
+            snapshot["org"]["name"],
+            snapshot["cycle"]["year"],
+            snapshot["review"]["grade"],
+        )
+        issued_at, sha256 = document.issued_at, document.sha256
+    else:
+        # Finalized before reports were frozen and not yet through `freeze_reports`.
+        name, year, grade = review.organization.name, review.cycle.year, review.grade
+        issued_at, sha256 = review.finalized_at, ""
     context = {
-        "name": review.organization.name,
-        "year": review.cycle.year,
-        "grade": review.grade,
-        "date": report_date(review) or timezone.localdate(),
+        "name": name,
+        "year": year,
+        "grade": grade,
+        "date": timezone.localdate(issued_at),
+        "sha256": sha256,
     }
     return render(request, "evaluation/verify.html", context)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Community, Street
 from accounts.roles import Role
 from accounts.scoping import ScopedQuerySet, ScopePaths
+from core.certified import CertifiedDocument
 from core.choices import label_of
 from core.models import TimeStampedModel
 from funding.choices import AcceptanceResult, AttachmentKind, MilestoneKind, ReportKind, TrackKind
@@ -618,6 +619,30 @@ class Score(models.Model):
 
     def __str__(self):
         return f"{self.criterion}: {self.value}"
+
+
+class GrantAgreement(CertifiedDocument):
+    """The printed grant agreement (资助协议) of an application, an official record:
+    issued with a snapshot when staff record the signed agreement, rendered and frozen
+    once after commit (``funding.agreements``)."""
+
+    CERTIFIED_FOLDER = "grant-agreements"
+
+    application = models.OneToOneField(
+        Application,
+        on_delete=models.PROTECT,
+        related_name="agreement",
+        verbose_name=_("grant"),
+    )
+
+    objects = ApplicationChildQuerySet.as_manager()
+
+    class Meta(CertifiedDocument.Meta):
+        verbose_name = _("grant agreement")
+        verbose_name_plural = _("grant agreements")
+
+    def __str__(self):
+        return self.verification_code
 
 
 class Tranche(models.Model):

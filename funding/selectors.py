@@ -313,3 +313,16 @@ def expert_applications(user):
         .select_related("call", "organization")
         .order_by("call__year", "title", "pk")
     )
+
+
+def frozen_agreements_of(org) -> list[tuple[Application, object, str]]:
+    """The organization's frozen grant agreements, oldest first, as
+    ``(application, file, sha256)`` — for archives and dossiers that copy them byte for
+    byte. Agreements recorded but not rendered yet are left out."""
+    apps = (
+        Application.objects.filter(organization=org, agreement__isnull=False)
+        .exclude(agreement__sha256="")
+        .select_related("call", "agreement")
+        .order_by("agreement__issued_at", "pk")
+    )
+    return [(a, a.agreement.file, a.agreement.sha256) for a in apps]

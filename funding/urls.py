@@ -15,6 +15,9 @@ urlpatterns = [
     path("applications/<int:pk>/attach/", views.attachment_upload, name="attachment_upload"),
     path("applications/<int:pk>/reports/<str:kind>/", views.report, name="report"),
     path("attachments/<int:pk>/", views.attachment_download, name="attachment"),
+    path("applications/<int:pk>/agreement.pdf", views.agreement_pdf, name="agreement"),
+    # Public: the code printed on a grant agreement.
+    path("verify/<str:code>/", views.verify_agreement, name="verify_agreement"),
     # Experts
     path("review/", views.review_list, name="review"),
     path("review/<int:pk>/", views.review_score, name="review_score"),

@@ -5,7 +5,7 @@ organization's application, or a call an expert is not assigned to, is a 404."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,7 +14,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.roles import Role, roles_of
 from accounts.scoping import get_visible_or_404
 from core.errors import ActionRefused
+from core.queue import enqueue
 from funding import permissions, selectors
+from funding.agreements import agreement_bytes, agreement_filename, agreement_pending
 from funding.choices import ReportKind
 from funding.eligibility import eligibility_reasons
 from funding.forms import (
@@ -25,7 +27,14 @@ from funding.forms import (
     ReportForm,
     ScoreForm,
 )
-from funding.models import Application, Attachment, ExpertAssignment, GrantCall, Score
+from funding.models import (
+    Application,
+    Attachment,
+    ExpertAssignment,
+    GrantAgreement,
+    GrantCall,
+    Score,
+)
 from funding.services.applications import (
     application_create,
     application_transition,
@@ -35,6 +44,7 @@ from funding.services.applications import (
 )
 from funding.services.delivery import report_submit
 from funding.services.review import conflict_declare, scores_record
+from funding.tasks import freeze_agreement
 from funding.workflows import ApplicationStatus
 from incubation.models import Organization
 
@@ -377,3 +387,51 @@ def conflict_form(request, pk):
     return render(
         request, "funding/conflict_form.html", {"call": call, "form": form, "declared": declared}
     )
+
+
+@require_GET
+@login_required
+def agreement_pdf(request, pk):
+    """The frozen grant agreement, byte for byte as stored when it was recorded. Never
+    rendered here: while the worker has not frozen it yet the reader gets a page saying so."""
+    app = _application(request, pk)
+    if app.agreement_signed_on is None:
+        raise Http404
+    content = agreement_bytes(app)
+    if content is None and agreement_pending(app):
+        # The render may have been lost with a broker outage: ask again (a frozen
+        # agreement makes the task a no-op; without a broker it runs inline now).
+        enqueue(freeze_agreement, app.pk)
+        app = _application(request, pk)
+        content = agreement_bytes(app)
+    if content is None:
+        response = render(request, "funding/agreement_pending.html", {"app": app})
+        response.status_code = 202
+        response["Retry-After"] = "10"
+        return response
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{agreement_filename(app)}"'
+    return response
+
+
+@require_GET
+def verify_agreement(request, code):
+    """Public: confirms a printed grant agreement — grantee, project, amount, the date it
+    was recorded and the SHA-256 of the PDF, as issued — and nothing else."""
+    document = (
+        GrantAgreement.objects.filter(verification_code=str(code).upper())
+        .only("snapshot", "issued_at", "sha256")
+        .first()
+    )
+    if document is None:
+        raise Http404
+    snapshot = document.snapshot
+    context = {
+        "name": snapshot["org"]["name"],
+        "title": snapshot["project"]["title"],
+        "year": snapshot["call"]["year"],
+        "amount": snapshot["awarded_amount"],
+        "date": timezone.localdate(document.issued_at),
+        "sha256": document.sha256,
+    }
+    return render(request, "funding/agreement_verify.html", context)

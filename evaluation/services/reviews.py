@@ -235,6 +235,7 @@ def review_change_status(
                 _reopen_scores(locked.pk)
         elif to_status == ReviewStatus.FINALIZED:
             _leave_annual_review_stage(locked, actor)
+            _issue_report(locked)
     review.refresh_from_db()
     return review
 
@@ -272,6 +273,15 @@ def _leave_annual_review_stage(review: Review, actor) -> None:
         note=_("Annual review %(year)s finalized") % {"year": review.cycle.year},
         evidence={"party_section_included": bool(review.party_section.strip())},
     )
+
+
+def _issue_report(review: Review) -> None:
+    """The report is an official record: its content is captured now, in the finalizing
+    transaction, and rendered once after commit — later edits never reach it."""
+    from evaluation.reports import report_issue, report_schedule
+
+    report_issue(review)
+    report_schedule(review.pk)
 
 
 def _reopen_scores(review_id: int) -> None:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from core.errors import ActionRefused
 from core.uploads import validate_attachment
 from funding import selectors
+from funding.agreements import agreement_issue, agreement_schedule
 from funding.choices import AcceptanceResult, AttachmentKind, ReportKind
 from funding.eligibility import eligibility_reasons, track_for
 from funding.models import (
@@ -321,6 +322,11 @@ def application_transition(
         record_event(app, actor, from_status=before, to_status=to, note=str(note))
         if to in DECISION_STATUSES or to in (S.COMPLETED, S.TERMINATED):
             transaction.on_commit(lambda: _announce(app.pk))
+        if to == S.IN_PROGRESS:
+            # The agreement is an official record: its content is fixed now and rendered
+            # once after commit (funding.agreements).
+            agreement_issue(app)
+            agreement_schedule(app.pk)
     return app
 
 

@@ -11,8 +11,9 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
+from core.certified import AlreadyCertified, certify
 from evaluation.jobs import KIND
-from evaluation.reports import report_bytes, report_render, report_store
+from evaluation.reports import report_bytes, report_freeze, report_render
 from evaluation.services.scoring import review_finalize
 from jobs.models import Job
 from jobs.services import job_run, job_start
@@ -57,7 +58,11 @@ def test_the_verification_page_confirms_the_grade_and_nothing_else(finalized, cl
     assert page.status_code == 200
     body = page.content.decode()
     assert finalized.organization.name in body and "4A" in body and "2026" in body
-    assert "860" not in body and finalized.organization.uscc not in body
+    # (The SHA-256 is hex and may contain any digits: it is taken out before looking.)
+    finalized.refresh_from_db()
+    digest = finalized.frozen_report.sha256
+    shown = body.replace(digest, "") if digest else body
+    assert "860" not in shown and finalized.organization.uscc not in shown
     assert client.get(reverse("evaluation:verify", args=["NOPE1234"])).status_code == 404
 
 
@@ -66,12 +71,15 @@ def test_the_leader_downloads_the_report_stored_once(finalized, client, ev):
     response = client.get(reverse("evaluation:report", args=[finalized.pk]))
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     finalized.refresh_from_db()
-    first = finalized.report.name
-    assert first and finalized.report_generated_at
-    report_store(finalized)  # regenerating replaces the stored file
-    finalized.refresh_from_db()
-    assert not finalized.report.storage.exists(first) or finalized.report.name == first
-    assert report_bytes(finalized).startswith(b"%PDF")
+    document = finalized.frozen_report
+    first = document.file.name
+    assert first and document.sha256 and document.frozen_at
+    report_freeze(finalized)  # asking again leaves the frozen report as it is
+    document.refresh_from_db()
+    assert document.file.name == first
+    with pytest.raises(AlreadyCertified):
+        certify(document, b"%PDF-1.4 another", filename="x.pdf")
+    assert report_bytes(finalized) == response.content
 
 
 def test_the_command_writes_one_pdf_per_finalized_review(finalized, tmp_path):
@@ -104,10 +112,10 @@ def test_the_batch_job_zips_every_report_once_and_survives_a_rerun(finalized, ev
     assert job.status == "done" and job.done == job.total == 1
     with zipfile.ZipFile(io.BytesIO(job.result.read())) as archive:
         assert archive.namelist() == [f"{finalized.organization.uscc}-2026.pdf"]
-    # A re-run of an interrupted job skips reports already made by it.
+    # A re-run of an interrupted job renders nothing again: the reports are frozen.
     finalized.refresh_from_db()
-    stamp = finalized.report_generated_at
+    stamp, digest = finalized.frozen_report.frozen_at, finalized.frozen_report.sha256
     Job.objects.filter(pk=job.pk).update(status="running")
     job_run(job.pk)
     finalized.refresh_from_db()
-    assert finalized.report_generated_at == stamp
+    assert (finalized.frozen_report.frozen_at, finalized.frozen_report.sha256) == (stamp, digest)

@@ -34,6 +34,7 @@ from funding.models import Donation, Fund, FundSpending
 from funding.services.applications import application_transition, attachment_add
 from funding.services.review import expert_assign
 from funding.workflows import ApplicationStatus
+from incubation.choices import DocumentKind
 from incubation.models import (
     CreditListing,
     IncubationServiceRecord,
@@ -41,6 +42,7 @@ from incubation.models import (
     OrganizationEvent,
     Pairing,
 )
+from incubation.services.documents import document_upload
 from jobs.models import Job, JobStatus
 from kaiyihui.models import PeriodicReport
 from partybuilding.choices import ActivityKind, PartyOrgKind
@@ -177,6 +179,10 @@ def build_midterm_report(tenant) -> dict:
     return {"pk": running_grant(tenant).pk, "kind": ReportKind.MIDTERM.value}
 
 
+def build_running_grant(tenant) -> dict:
+    return {"pk": running_grant(tenant).pk}
+
+
 def build_approve_action(tenant) -> dict:
     return {"pk": _submitted_application(tenant).pk, "action": "approve"}
 
@@ -187,6 +193,19 @@ def build_tranche(tenant) -> dict:
 
 def build_organization(tenant) -> dict:
     return {"pk": tenant.org.pk}
+
+
+def _document(tenant):
+    return document_upload(
+        organization=tenant.org,
+        kind=DocumentKind.REGISTRATION_CERTIFICATE,
+        file=pdf_upload("登记证书.pdf"),
+        actor=tenant.leader,
+    )
+
+
+def build_document(tenant) -> dict:
+    return {"document_pk": _document(tenant).pk}
 
 
 # --- Jobs ------------------------------------------------------------------------------------
@@ -253,6 +272,13 @@ REGISTRY: dict[str, ObjectUrl] = {
     # incubation
     "incubation:organization": ObjectUrl(build_organization, "leader", 200),
     "incubation:contact_edit": ObjectUrl(build_organization, "leader", 200),
+    # The document archive: the organization's leaders and its street and community staff
+    # (incubation.permissions.can_view_documents); a party worker covering it gets 404 too.
+    "incubation:documents": ObjectUrl(build_organization, "leader", 200),
+    "incubation:document_download": ObjectUrl(build_document, "leader", 200),
+    # kaiyihui: the audit dossier of an organization, started by street staff or the
+    # organization's community staff (POST only).
+    "dossier_start": ObjectUrl(build_organization, "street_admin", 302),
     # evaluation: the leader's review and its pages
     "evaluation:start": ObjectUrl(build_start, "leader", 302),
     "evaluation:review": ObjectUrl(build_review, "leader", 200),
@@ -286,6 +312,7 @@ REGISTRY: dict[str, ObjectUrl] = {
     "funding:attachment_upload": ObjectUrl(build_draft, "leader", 302),
     "funding:report": ObjectUrl(build_midterm_report, "leader", 200),
     "funding:attachment": ObjectUrl(build_application_attachment, "leader", 200),
+    "funding:agreement": ObjectUrl(build_running_grant, "leader", 200),
     # funding: experts (a's evaluator is assigned to the call)
     "funding:review_score": ObjectUrl(build_submitted_application, "evaluator", 200),
     "funding:conflicts": ObjectUrl(build_call, "evaluator", 200),
@@ -309,6 +336,9 @@ PUBLIC = {
     # organization's name, year and grade — and nothing else (no total, no scores, no
     # USCC). An unknown code, or the code of a review not finalized, is a 404.
     "evaluation:verify": "verification of a printed report: reveals only the grade",
+    # The code printed on a grant agreement: organization, project title, year, amount,
+    # the date it was recorded and the PDF's SHA-256 (funding.views.verify_agreement).
+    "funding:verify_agreement": "verification of a printed grant agreement",
 }
 
 
@@ -423,6 +453,7 @@ ADMIN_BUILDERS: dict[str, Callable[[object], object]] = {
         mentee=OrganizationFactory(community=t.community, name="a青年志愿队"),
         started_on=datetime.date(2026, 1, 1),
     ),
+    "incubation.OrganizationDocument": _document,
     "incubation.OrganizationEvent": lambda t: OrganizationEvent.objects.create(
         organization=t.org, kind="updated"
     ),

@@ -1,7 +1,8 @@
 """python manage.py evaluation_reports --year YYYY --out DIR [--org CODE ...]
 
 Writes one ``<code or filing number>-<year>.pdf`` per finalized review of that year (all
-streets unless --street), rendering and storing reports that do not exist yet."""
+streets unless --street): the frozen report as stored, rendering from its snapshot only the
+ones not frozen yet. A frozen report is never rendered again."""
 
 from pathlib import Path
 
@@ -9,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Q
 
 from evaluation.models import Review
-from evaluation.reports import report_bytes, report_filename
+from evaluation.reports import report_bytes, report_filename, report_freeze, report_issue
 from evaluation.workflows import ReviewStatus
 
 
@@ -26,14 +27,13 @@ class Command(BaseCommand):
             help="Only these organizations (unified social credit code or filing number).",
         )
         parser.add_argument("--street", help="Only this street (its code).")
-        parser.add_argument(
-            "--regenerate", action="store_true", help="Render again, replacing stored reports."
-        )
 
-    def handle(self, *args, year, out, org, street=None, regenerate=False, **options):
+    def handle(self, *args, year, out, org, street=None, **options):
         reviews = (
             Review.objects.filter(cycle__year=year, status=ReviewStatus.FINALIZED)
-            .select_related("cycle", "cycle__street", "organization", "organization__community")
+            .select_related(
+                "cycle", "cycle__street", "organization", "organization__community", "frozen_report"
+            )
             .order_by("organization__name", "pk")
         )
         if street:
@@ -51,10 +51,8 @@ class Command(BaseCommand):
         folder.mkdir(parents=True, exist_ok=True)
         written = 0
         for review in reviews:
-            if regenerate:
-                from evaluation.reports import report_store
-
-                report_store(review)
+            report_issue(review)
+            report_freeze(review)
             (folder / report_filename(review)).write_bytes(report_bytes(review))
             written += 1
         self.stdout.write(f"{written} report(s) written to {folder}")
