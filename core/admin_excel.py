@@ -6,11 +6,17 @@ transaction. Between the two steps the file waits in MEDIA_ROOT/imports/ under a
 name that only the uploader's session knows; it is deleted when confirmed, when it has
 errors, and after a day if abandoned.
 
+A confirmed file of more than ``KAIYIHUI_IMPORT_JOB_ROWS`` rows (2,000) is imported by a
+background job instead of the request: the file moves to MEDIA_ROOT/imports/jobs/, the user
+follows the job page (progress bar, then the counts or the errors and a CSV of them), and
+the import itself is the same call with the same all-or-nothing transaction.
+
 A subclass sets ``pending_session_key`` and implements
 ``import_excel`` and ``write_excel_export``; ``excel_import_context`` and
 ``excel_changelist_context`` add to the pages' context.
 """
 
+import csv
 import io
 import re
 import secrets
@@ -18,11 +24,13 @@ import time
 from pathlib import Path
 
 from django import forms
+from django.apps import apps
 from django.conf import settings
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.http import FileResponse, HttpResponseRedirect
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
@@ -30,10 +38,16 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import Street
 from core.excel import XLSX_CONTENT_TYPE
-from core.xlsx_guard import inspect_xlsx
+from core.xlsx_guard import inspect_xlsx, reading_limits
+from jobs.runners import register_runner
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 PENDING_MAX_AGE_SECONDS = 24 * 3600
+# A job's file is kept while the job may still be retried, then swept like the others.
+JOB_FILE_MAX_AGE_SECONDS = 7 * 24 * 3600
+IMPORT_JOB = "core.excel_import"
+# Errors written into the job's message; all of them are in its CSV file.
+JOB_MESSAGE_ERRORS = 50
 _TOKEN = re.compile(r"[0-9a-f]{32}")
 
 
@@ -58,11 +72,19 @@ def _pending_dir() -> Path:
     return Path(settings.MEDIA_ROOT) / "imports"
 
 
-def _sweep_abandoned(directory: Path) -> None:
-    cutoff = time.time() - PENDING_MAX_AGE_SECONDS
+def _job_dir() -> Path:
+    return _pending_dir() / "jobs"
+
+
+def _sweep_abandoned(directory: Path, max_age: int = PENDING_MAX_AGE_SECONDS) -> None:
+    cutoff = time.time() - max_age
     for old in directory.glob("*.xlsx"):
         if old.stat().st_mtime < cutoff:
             old.unlink(missing_ok=True)
+
+
+def job_threshold() -> int:
+    return getattr(settings, "KAIYIHUI_IMPORT_JOB_ROWS", 2000)
 
 
 class ExcelImportAdminMixin:
@@ -193,6 +215,10 @@ class ExcelImportAdminMixin:
                     messages.ERROR,
                 )
                 return HttpResponseRedirect(self._excel_url("import"))
+            rows = self._pending_rows(request, pending.stem)
+            if rows > job_threshold():
+                job = self._start_import_job(request, pending, street=street, rows=rows)
+                return redirect("jobs:detail", job.pk)
             try:
                 report = self.import_excel(
                     pending, street=street, actor=request.user, dry_run=False
@@ -210,11 +236,12 @@ class ExcelImportAdminMixin:
                 report = self.import_excel(upload, street=street, actor=request.user, dry_run=True)
                 context["report"] = report
                 if report.ok:
-                    context["token"] = self._keep_pending(request, upload)
+                    context["token"] = self._keep_pending(request, upload, rows=report.rows)
+                    context["runs_as_job"] = report.rows > job_threshold()
         context["form"] = form
         return TemplateResponse(request, self.excel_import_template, context)
 
-    def _keep_pending(self, request, upload) -> str:
+    def _keep_pending(self, request, upload, *, rows: int = 0) -> str:
         directory = _pending_dir()
         directory.mkdir(parents=True, exist_ok=True)
         _sweep_abandoned(directory)
@@ -225,7 +252,39 @@ class ExcelImportAdminMixin:
                 target.write(chunk)
         key = self.pending_session_key
         request.session[key] = [*request.session.get(key, [])[-4:], token]
+        # The previewed row count decides, at confirmation, between the request and a job.
+        counts = request.session.get(f"{key}:rows", {})
+        kept = {t: n for t, n in counts.items() if t in request.session[key]}
+        request.session[f"{key}:rows"] = {**kept, token: rows}
         return token
+
+    def _pending_rows(self, request, token: str) -> int:
+        counts = request.session.get(f"{self.pending_session_key}:rows", {})
+        rows = counts.pop(token, 0)
+        request.session[f"{self.pending_session_key}:rows"] = counts
+        return rows
+
+    def _start_import_job(self, request, pending: Path, *, street, rows: int):
+        from jobs.services import job_start
+
+        directory = _job_dir()
+        directory.mkdir(parents=True, exist_ok=True)
+        _sweep_abandoned(directory, JOB_FILE_MAX_AGE_SECONDS)
+        pending.replace(directory / pending.name)
+        return job_start(
+            kind=IMPORT_JOB,
+            actor=request.user,
+            street=street,
+            title=_("Import of %(rows)d %(objects)s into %(street)s")
+            % {"rows": rows, "objects": self.opts.verbose_name_plural, "street": street.name},
+            params={
+                "model": self.opts.label_lower,
+                "token": pending.stem,
+                "street_id": street.pk,
+                "actor_id": request.user.pk,
+                "rows": rows,
+            },
+        )
 
     def _take_pending(self, request, token: str) -> Path | None:
         """The file this session uploaded under ``token``, forgotten by the session now."""
@@ -236,3 +295,62 @@ class ExcelImportAdminMixin:
         request.session[key] = [t for t in tokens if t != token]
         pending = _pending_dir() / f"{token}.xlsx"
         return pending if pending.is_file() else None
+
+
+# --- The background import ----------------------------------------------------------------
+
+
+@register_runner(IMPORT_JOB, gettext_lazy("Excel import"))
+def run_excel_import(job, progress):
+    """Import the confirmed file with the model admin's ``import_excel``, as the user who
+    confirmed it. All rows or none, in one transaction: a run interrupted before the commit
+    left nothing behind and runs again from the file; the file is deleted after the commit.
+    Errors go into the job's message and a CSV file to download."""
+    from accounts.models import User
+
+    params = job.params
+    path = _job_dir() / f"{params['token']}.xlsx"
+    if not _TOKEN.fullmatch(params["token"]) or not path.is_file():
+        raise RuntimeError(_("The uploaded file is no longer available; upload it again."))
+    model_admin = admin.site.get_model_admin(apps.get_model(params["model"]))
+    # Never None: a missing actor would import as the system, past the user's scope.
+    actor = User.objects.get(pk=params["actor_id"])
+    street = Street.objects.get(pk=params["street_id"])
+    rows = params["rows"]
+    progress(0, total=rows)
+
+    def on_line(line: int) -> None:
+        # Reading is the first half of the work; checking and writing the second.
+        progress(min(line, rows) // 2)
+
+    seconds = getattr(settings, "KAIYIHUI_IMPORT_JOB_MAX_SECONDS", 300)
+    with reading_limits(seconds=seconds, on_line=on_line):
+        report = model_admin.import_excel(path, street=street, actor=actor, dry_run=False)
+    path.unlink(missing_ok=True)
+    job.message = _job_message(report)
+    type(job).objects.filter(pk=job.pk).update(message=job.message)
+    if report.ok:
+        return None
+    return f"import-errors-{job.pk}.csv", _errors_csv(report)
+
+
+def _job_message(report) -> str:
+    if report.ok:
+        return report.summary()
+    lines = [
+        _("%(count)d error(s); nothing was written.") % {"count": len(report.errors)},
+        *(error.message for error in report.errors[:JOB_MESSAGE_ERRORS]),
+    ]
+    if len(report.errors) > JOB_MESSAGE_ERRORS:
+        lines.append(_("All the errors are in the file to download."))
+    return "\n".join(lines)
+
+
+def _errors_csv(report) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow([_("Line"), _("Column"), _("Problem")])
+    for error in report.errors:
+        writer.writerow([error.line or "", error.column, error.reason])
+    # With a BOM, Excel opens the Chinese text as UTF-8.
+    return buffer.getvalue().encode("utf-8-sig")

@@ -32,7 +32,9 @@ import re
 import time
 import zipfile
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 
 from django.conf import settings
@@ -59,6 +61,10 @@ _DIMENSION = re.compile(rb"<(?:\w+:)?dimension\s[^>]*?ref=\"([^\"]*)\"")
 _CELL = re.compile(r"\$?([A-Za-z]{1,3})\$?(\d+)")
 _OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
 _MB = 1024 * 1024
+# How often (in lines) guarded_rows reports progress to an ``on_line`` callback.
+PROGRESS_EVERY = 1000
+# Set by reading_limits() for the code below it (a background job), read by guarded_rows.
+_reading: ContextVar[dict | None] = ContextVar("xlsx_reading_limits", default=None)
 
 
 class WorkbookRefused(ValidationError):
@@ -237,6 +243,19 @@ def _check_dimension(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str)
         )
 
 
+@contextmanager
+def reading_limits(*, seconds: float | None = None, on_line: Callable[[int], None] | None = None):
+    """Inside the block, every ``guarded_rows`` gets ``seconds`` as its time budget and
+    calls ``on_line(line)`` every ``PROGRESS_EVERY`` lines. A background job uses it: its
+    budget is longer than a request's, and its progress bar follows the reading, whatever
+    import engine sits between the job and the rows."""
+    token = _reading.set({"seconds": seconds, "on_line": on_line})
+    try:
+        yield
+    finally:
+        _reading.reset(token)
+
+
 def guarded_rows(
     rows: Iterable,
     *,
@@ -250,9 +269,13 @@ def guarded_rows(
     workbook was opened, so the budget covers opening it too."""
     max_rows = max_rows or limit("KAIYIHUI_IMPORT_MAX_ROWS")
     max_columns = limit("KAIYIHUI_IMPORT_MAX_COLUMNS")
-    seconds = seconds or limit("KAIYIHUI_IMPORT_MAX_SECONDS")
+    context = _reading.get() or {}
+    seconds = seconds or context.get("seconds") or limit("KAIYIHUI_IMPORT_MAX_SECONDS")
+    on_line = context.get("on_line")
     deadline = (started if started is not None else time.monotonic()) + seconds
     for line, row in enumerate(rows, start=1):
+        if on_line is not None and line % PROGRESS_EVERY == 0:
+            on_line(line)
         if line > max_rows:
             raise WorkbookRefused(
                 _(

@@ -16,6 +16,7 @@ def _status(job: Job) -> dict:
         "total": job.total,
         "percent": job.percent,
         "finished": job.finished,
+        "message": bool(job.message) and job.finished,
         "download": reverse("jobs:download", args=[job.pk]) if job.result else None,
     }
 

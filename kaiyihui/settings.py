@@ -358,3 +358,7 @@ KAIYIHUI_IMPORT_MAX_ROWS = env_int("KAIYIHUI_IMPORT_MAX_ROWS", 100_000)
 KAIYIHUI_IMPORT_MAX_COLUMNS = env_int("KAIYIHUI_IMPORT_MAX_COLUMNS", 500)
 # Reading stops after this long in a request (below gunicorn's 30 s worker timeout).
 KAIYIHUI_IMPORT_MAX_SECONDS = env_int("KAIYIHUI_IMPORT_MAX_SECONDS", 20)
+# A confirmed admin import of more rows than this runs as a background job, with this
+# reading budget (within CELERY_TASK_SOFT_TIME_LIMIT).
+KAIYIHUI_IMPORT_JOB_ROWS = env_int("KAIYIHUI_IMPORT_JOB_ROWS", 2000)
+KAIYIHUI_IMPORT_JOB_MAX_SECONDS = env_int("KAIYIHUI_IMPORT_JOB_MAX_SECONDS", 300)

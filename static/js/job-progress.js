@@ -12,7 +12,8 @@
     box.querySelector(".job-status").textContent = state.status_label;
     if (state.download) { box.querySelector(".job-download").hidden = false; }
     if (state.finished) {
-      if (state.status === "failed") { window.location.reload(); }
+      // The finished page shows the failure or the job's message (an import's result).
+      if (state.status === "failed" || state.message) { window.location.reload(); }
       return;
     }
     window.setTimeout(poll, 2000);
