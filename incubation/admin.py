@@ -7,6 +7,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -19,10 +21,12 @@ from incubation.models import (
     CreditListing,
     IncubationServiceRecord,
     Organization,
+    OrganizationDocument,
     OrganizationEvent,
     Pairing,
 )
-from incubation.permissions import can_exempt_checksum
+from incubation.permissions import can_exempt_checksum, can_view_documents
+from incubation.tools import tools_for
 from incubation.workflows import Stage
 
 
@@ -100,6 +104,37 @@ class EventInline(admin.TabularInline):
     @admin.display(description=gettext_lazy("to"))
     def to_label(self, event):
         return event.to_label
+
+
+def _download_link(document):
+    return format_html(
+        '<a href="{}">{}</a>',
+        reverse("incubation:document_download", args=[document.pk]),
+        document.original_name,
+    )
+
+
+class DocumentInline(admin.TabularInline):
+    """The archive at a glance; uploads go through the documents page (one form for staff
+    and leaders, checked by the same service)."""
+
+    model = OrganizationDocument
+    extra = 0
+    can_delete = False
+    fields = ["kind", "version", "title", "expires_on", "superseded_at", "download"]
+    readonly_fields = fields
+    ordering = ["kind", "-version"]
+    verbose_name_plural = gettext_lazy("Documents")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=gettext_lazy("file"))
+    def download(self, document):
+        return _download_link(document)
 
 
 class StageChangeForm(forms.Form):
@@ -251,8 +286,24 @@ class OrganizationAdmin(OrganizationExcelAdminMixin, ScopedAdminMixin, admin.Mod
             },
         ),
     ]
-    inlines = [EventInline]
+    inlines = [DocumentInline, EventInline]
     actions = ["change_stage"]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        org = self.get_object(request, admin.utils.unquote(object_id)) if object_id else None
+        tools = []
+        if org is not None:
+            if can_view_documents(request.user, org)[0]:
+                tools.append(
+                    {
+                        "label": _("Documents"),
+                        "url": reverse("incubation:documents", args=[org.pk]),
+                        "method": "get",
+                    }
+                )
+            tools += tools_for(request.user, org)
+        context = {**(extra_context or {}), "organization_tools": tools}
+        return super().change_view(request, object_id, form_url, extra_context=context)
 
     @admin.display(description=gettext_lazy("code / filing number"))
     def identifier(self, org):
@@ -458,3 +509,45 @@ class OrganizationEventAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(OrganizationDocument)
+class OrganizationDocumentAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """Every version of every organization's documents, read-only: uploads go through the
+    documents page of the organization (``document_upload``)."""
+
+    list_display = [
+        "organization",
+        "kind",
+        "version",
+        "title",
+        "expires_on",
+        "is_current",
+        "created_at",
+        "download",
+    ]
+    list_filter = ["kind", ("superseded_at", admin.EmptyFieldListFilter), "expires_on"]
+    search_fields = ["organization__name", "title", "original_name", "=sha256"]
+    list_select_related = ["organization"]
+    readonly_fields = [
+        field.name for field in OrganizationDocument._meta.fields if field.name != "file"
+    ] + ["download"]
+    exclude = ["file"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=gettext_lazy("current"), boolean=True)
+    def is_current(self, document):
+        return document.is_current
+
+    @admin.display(description=gettext_lazy("file"))
+    def download(self, document):
+        return _download_link(document)

@@ -106,3 +106,11 @@ class EventKind(models.TextChoices):
     GRADE_SET = "grade_set", _("Grade set")
     ANNUAL_REVIEW_RESULT = "annual_review_result", _("Annual review result recorded")
     TERM_RENEWED = "term_renewed", _("Council term renewed")
+
+
+class DocumentKind(models.TextChoices):
+    ARTICLES = "articles", _("Articles of association")
+    REGISTRATION_CERTIFICATE = "registration_certificate", _("Registration certificate")
+    AUDIT_REPORT = "audit_report", _("Annual audit report")
+    RE_ELECTION = "re_election", _("Re-election papers")
+    OTHER = "other", _("Other document")

@@ -1,3 +1,5 @@
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -11,6 +13,7 @@ from incubation.choices import (
     AnnualReviewResult,
     CreditGround,
     CreditList,
+    DocumentKind,
     EventKind,
     Grade,
     GrowthLevel,
@@ -358,3 +361,91 @@ class CreditListing(TimeStampedModel):
 
     def __str__(self):
         return f"{self.organization} · {self.get_list_kind_display()}"
+
+
+# --- Documents ------------------------------------------------------------------------------
+
+
+def document_path(instance, filename) -> str:
+    # Stored names are generated: a client's file name never reaches the storage (the
+    # original name is kept in ``original_name`` for the download).
+    return f"incubation/documents/{instance.organization_id}/{uuid.uuid4().hex}"
+
+
+class OrganizationDocumentQuerySet(OrganizationEventQuerySet):
+    def current(self):
+        return self.filter(superseded_at__isnull=True)
+
+
+class OrganizationDocument(TimeStampedModel):
+    """One version of one of an organization's documents (章程, 登记证书, 年度审计报告,
+    换届材料). A new version of a kind supersedes the previous one, which stays in the
+    archive: versions are never edited or deleted through the platform."""
+
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        related_name="documents",
+        verbose_name=_("organization"),
+    )
+    kind = models.CharField(_("document"), max_length=30, choices=DocumentKind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    version = models.PositiveIntegerField(_("version"))
+    file = models.FileField(_("file"), upload_to=document_path)
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    expires_on = models.DateField(_("expires on"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    superseded_at = models.DateTimeField(_("superseded at"), null=True, blank=True)
+
+    objects = OrganizationDocumentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("organization document")
+        verbose_name_plural = _("organization documents")
+        ordering = ["organization", "kind", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "kind", "version"], name="document_version_unique"
+            ),
+            # One current version per kind; the upload service supersedes the previous
+            # one under a lock on the organization.
+            models.UniqueConstraint(
+                fields=["organization", "kind"],
+                condition=Q(superseded_at__isnull=True),
+                name="document_one_current",
+            ),
+            models.CheckConstraint(condition=Q(version__gte=1), name="document_version_positive"),
+            models.CheckConstraint(
+                condition=Q(expires_on__isnull=True)
+                | Q(valid_from__isnull=True)
+                | Q(expires_on__gte=F("valid_from")),
+                name="document_dates_in_order",
+            ),
+        ]
+        indexes = [
+            # The daily expiry reminders look for current documents expiring soon.
+            models.Index(
+                fields=["expires_on"],
+                condition=Q(superseded_at__isnull=True, expires_on__isnull=False),
+                name="document_current_expiry",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.organization} · {self.get_kind_display()} v{self.version}"
+
+    @property
+    def is_current(self) -> bool:
+        return self.superseded_at is None

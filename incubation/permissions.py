@@ -54,3 +54,36 @@ def can_manage_street_records(user) -> Decision:
     if user is None or user.is_superuser or Role.STREET_ADMIN in roles_of(user):
         return True, ""
     return False, _("Only street staff may do this.")
+
+
+def _documents_role_fits(user, org) -> bool:
+    """Street staff of the organization's street, staff of its community, its own leader.
+    Stated by role and tie rather than through ``visible_to``: party workers see the
+    organizations they cover, but not their certificates and audit reports."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    roles = roles_of(user)
+    if Role.STREET_ADMIN in roles and user.street_id and user.street_id == org.community.street_id:
+        return True
+    if Role.COMMUNITY_STAFF in roles and user.community_id == org.community_id:
+        return True
+    return Role.ORG_LEADER in roles and org.leader_accounts.filter(pk=user.pk).exists()
+
+
+def can_view_documents(user, org) -> Decision:
+    if _documents_role_fits(user, org):
+        return True, ""
+    return False, _(
+        "Only the organization's leaders and its street and community staff may see its documents."
+    )
+
+
+def can_upload_document(user, org) -> Decision:
+    if _documents_role_fits(user, org):
+        return True, ""
+    return False, _(
+        "Only the organization's leaders and its street and community staff may upload its "
+        "documents."
+    )

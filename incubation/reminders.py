@@ -108,3 +108,54 @@ def send_incubation_ending_reminders(today: datetime.date | None = None) -> int:
             ) % {"name": org.name, "date": ends.isoformat()}
             sent += _send(org, "incubation_ending", ends.isoformat(), title, body)
     return sent
+
+
+def send_document_expiry_reminders(today: datetime.date | None = None) -> int:
+    """A current document with an expiry date (登记证书 above all): in 60 and 14 days, and
+    once expired — each window once per document (a new version is a new document, so its
+    own reminders start afresh)."""
+    from incubation.selectors import documents_expiring
+
+    today = today or timezone.localdate()
+    windows = rules().document_expiry_reminder_days
+    sent = 0
+    with override("zh-hans"):
+        for document in documents_expiring(today, max(windows)):
+            org = document.organization
+            days_left = (document.expires_on - today).days
+            values = {
+                "name": org.name,
+                "document": document.get_kind_display(),
+                "title": document.title,
+                "date": document.expires_on.isoformat(),
+                "days": days_left,
+            }
+            if days_left < 0:
+                window = "expired"
+                title = _("%(document)s of %(name)s has expired") % values
+                body = (
+                    _("%(title)s of %(name)s expired on %(date)s. Upload the renewed document.")
+                    % values
+                )
+            else:
+                window = f"{min(d for d in windows if days_left <= d)}d"
+                title = _("%(document)s of %(name)s expires in %(days)d days") % values
+                body = (
+                    _(
+                        "%(title)s of %(name)s expires on %(date)s. Renew it in time and upload "
+                        "the new version."
+                    )
+                    % values
+                )
+            url = reverse("incubation:documents", args=[org.pk])
+            for user in _recipients(org):
+                if notify(
+                    recipient=user,
+                    kind="document_expiring",
+                    key=f"document:{document.pk}:{window}",
+                    title=title,
+                    body=body,
+                    url=url,
+                ):
+                    sent += 1
+    return sent

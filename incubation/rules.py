@@ -26,6 +26,9 @@ class Rules:
     incubation_end_reminder_days: int = 30
     # Credit lists: years on the abnormal list before it escalates.
     abnormal_escalation_years: int = 2
+    # Documents with an expiry date (登记证书): reminders this many days ahead, then once
+    # it has expired.
+    document_expiry_reminder_days: tuple[int, ...] = (60, 14)
 
 
 def rules() -> Rules:

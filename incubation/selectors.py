@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from incubation.choices import AnnualReviewResult
-from incubation.models import CreditListing, Organization
+from incubation.models import CreditListing, Organization, OrganizationDocument
 from incubation.rules import add_months, rules
 from incubation.workflows import EXIT_STAGES, IncubationPhase, Stage
 
@@ -152,3 +152,51 @@ def next_required_action(
             return NextAction(_("Next re-election"), due)
         return None
     return min(actions, key=lambda action: action.due or datetime.date.max)
+
+
+# --- Documents ------------------------------------------------------------------------------
+
+
+def documents_organization_or_404(user, pk) -> Organization:
+    """The organization whose document archive ``user`` may open; another organization's,
+    or one the user sees without a right to its documents, is a 404 like a missing one."""
+    from django.http import Http404
+
+    from incubation.permissions import can_view_documents
+
+    org = (
+        Organization.objects.visible_to(user)
+        .select_related("community", "community__street")
+        .filter(pk=pk)
+        .first()
+    )
+    if org is None or not can_view_documents(user, org)[0]:
+        raise Http404
+    return org
+
+
+def document_history(org: Organization, kind: str | None = None):
+    """Every version of the organization's documents (of one kind), newest first: one
+    query whatever the number of rows."""
+    documents = OrganizationDocument.objects.filter(organization=org).select_related("uploaded_by")
+    if kind:
+        documents = documents.filter(kind=kind)
+    return documents.order_by("kind", "-version")
+
+
+def current_documents(org: Organization):
+    """The current version of each kind the organization has."""
+    return document_history(org).current()
+
+
+def documents_expiring(today: datetime.date, within_days: int):
+    """Current documents of organizations still in the hub whose expiry date is at most
+    ``within_days`` away (or past): what the expiry reminders look at."""
+    return (
+        OrganizationDocument.objects.current()
+        .filter(expires_on__isnull=False, expires_on__lte=today + datetime.timedelta(within_days))
+        .exclude(organization__stage__in=EXIT_STAGES)
+        .select_related("organization", "organization__community")
+        .prefetch_related("organization__leader_accounts")
+        .order_by("expires_on", "pk")
+    )

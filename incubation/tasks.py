@@ -40,6 +40,7 @@ def send_reminders() -> dict:
     return {
         "re_election": reminders.send_re_election_reminders(),
         "incubation_ending": reminders.send_incubation_ending_reminders(),
+        "document_expiry": reminders.send_document_expiry_reminders(),
     }
 
 

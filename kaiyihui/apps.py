@@ -14,7 +14,12 @@ class KaiyihuiConfig(AppConfig):
     def ready(self):
         from django.contrib import admin
 
-        from kaiyihui import jobs  # noqa: F401  (registers the report job runner)
+        from kaiyihui import (
+            dossier,
+            jobs,  # noqa: F401  (registers the report job runner)
+        )
+
+        dossier.register()  # the audit dossier's job runner and its button
         from notifications.kinds import register_kind
 
         register_kind("statistics_report", _("Statistics report ready"))

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from kaiyihui import views
+from kaiyihui import dossier_views, views
 
 handler403 = "kaiyihui.views.error_403"
 handler404 = "kaiyihui.views.error_404"
@@ -23,6 +23,11 @@ urlpatterns = [
         "accounts/password/done/",
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
+    ),
+    path(
+        "organizations/<int:pk>/dossier/",
+        dossier_views.dossier_start_view,
+        name="dossier_start",
     ),
     path("organizations/", include("incubation.urls")),
     path("notifications/", include("notifications.urls")),

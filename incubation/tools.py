@@ -1,0 +1,37 @@
+"""Buttons that higher apps add to an organization's pages — its admin change page and its
+documents page — without incubation importing them (e.g. kaiyihui's audit dossier). A
+tool names a URL taking the organization's id and a predicate saying who sees it; the
+view behind the URL checks again."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.urls import reverse
+
+
+@dataclass(frozen=True)
+class OrganizationTool:
+    code: str
+    label: object  # a lazy translation
+    url_name: str
+    allowed: Callable  # (user, organization) -> bool
+    method: str = "post"  # a POST button (it starts work), or "get" for a link
+
+
+ORGANIZATION_TOOLS: dict[str, OrganizationTool] = {}
+
+
+def register_organization_tool(tool: OrganizationTool) -> None:
+    ORGANIZATION_TOOLS[tool.code] = tool
+
+
+def tools_for(user, organization) -> list[dict]:
+    return [
+        {
+            "label": tool.label,
+            "url": reverse(tool.url_name, args=[organization.pk]),
+            "method": tool.method,
+        }
+        for tool in ORGANIZATION_TOOLS.values()
+        if tool.allowed(user, organization)
+    ]
