@@ -3,6 +3,9 @@ system). A ContextVar is right for threads and async alike."""
 
 from contextvars import ContextVar
 
+# The client's address, behind the production proxy too (the one the login lock-out uses).
+from core.clientip import client_ip  # noqa: F401  (imported from here by the recorder)
+
 current_request = ContextVar("audit_current_request", default=None)
 
 
@@ -18,7 +21,3 @@ class AuditActorMiddleware:
             return self.get_response(request)
         finally:
             current_request.reset(token)
-
-
-def client_ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None if request is not None else None

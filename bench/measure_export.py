@@ -49,12 +49,14 @@ def export_admin(out: Path) -> int:
 
     from accounts.models import User
     from incubation.models import Organization
+    from twofactor.testing import force_login_as_required
 
     user, _ = User.objects.get_or_create(
         username="bench-superuser", defaults={"is_superuser": True, "is_staff": True}
     )
     client = Client()
-    client.force_login(user)
+    # Superusers must pass the second factor (production settings): as after the code.
+    force_login_as_required(client, user)
     response = client.get("/admin/incubation/organization/export-excel/")
     assert response.status_code == 200, response.status_code
     with out.open("wb") as handle:

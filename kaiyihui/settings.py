@@ -85,11 +85,16 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "axes",
     "csp",
+    # Two-factor sign-in: TOTP authenticator apps, and static tokens as recovery codes.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_celery_beat",
     "import_export",
     # Our apps, lowest layer first: an app imports only the apps above it in this list.
     "accounts",
     "audit",
+    "twofactor",
     "notifications",
     "jobs",
     "incubation",
@@ -110,6 +115,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): the session passed a second factor (django-otp).
+    "django_otp.middleware.OTPMiddleware",
+    # Holds a signed-in but unverified session at the code or set-up page (twofactor).
+    "twofactor.middleware.TwoFactorMiddleware",
     "audit.context.AuditActorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -189,6 +198,24 @@ AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
+# The client's address behind the production proxy (core.clientip): without it every
+# user would share the proxy's address, and five wrong passwords for one name would lock
+# that name out for everyone. How many proxies (nginx, a load balancer) stand in front
+# and append to X-Forwarded-For; 0 ignores the header, so a client cannot choose its own
+# address. docker-compose.yml sets 1.
+TRUSTED_PROXY_COUNT = env_int("DJANGO_TRUSTED_PROXY_COUNT", 0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("DJANGO_TRUSTED_PROXY_COUNT must be 0 or more.")
+AXES_CLIENT_IP_CALLABLE = "core.clientip.client_ip"
+
+# Two-factor sign-in (twofactor/): who must set up an authenticator before reaching any
+# page; everyone else may turn it on. "superuser" stands for is_superuser, the others are
+# role codes (accounts.roles). Not an environment variable: production always requires
+# it. tests/conftest.py narrows it for the tests of other areas (see there).
+KAIYIHUI_REQUIRE_2FA_ROLES = ("superuser", "street_admin")
+OTP_TOTP_ISSUER = "凯益荟"
+# Device secrets stay out of any admin page (the device admins are also unregistered).
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 SESSION_COOKIE_AGE = env_int("DJANGO_SESSION_HOURS", 8) * 3600
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

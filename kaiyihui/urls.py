@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from kaiyihui import dossier_views, views
+from twofactor import views as twofactor_views
 
 handler403 = "kaiyihui.views.error_403"
 handler404 = "kaiyihui.views.error_404"
@@ -12,8 +13,9 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("dashboard/", views.dashboard, name="dashboard"),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/login/", twofactor_views.SignInView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/two-factor/", include("twofactor.urls")),
     path(
         "accounts/password/",
         auth_views.PasswordChangeView.as_view(),

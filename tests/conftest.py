@@ -25,6 +25,16 @@ def _media_in_tmp(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _two_factor_not_required(settings):
+    # Production requires two-factor sign-in of superusers and street staff
+    # (KAIYIHUI_REQUIRE_2FA_ROLES). The tests of other areas sign in with force_login or
+    # the password form and are not about it, so here nobody is *required* to set it up;
+    # accounts that have an authenticator are still asked for a code. tests/twofactor
+    # puts the production value back (fixture `two_factor_required`).
+    settings.KAIYIHUI_REQUIRE_2FA_ROLES = ()
+
+
+@pytest.fixture(autouse=True)
 def _roles(db):
     # Groups come from post_migrate; a reused or flushed database may lack them.
     roles_sync()
