@@ -252,7 +252,7 @@ def report_freeze(review: Review, *, actor=None) -> ReviewReport | None:
         # Another worker froze it while this one rendered: theirs stands.
         document.refresh_from_db()
         return document
-    review_event(review, ReviewEventKind.REPORT, actor, to_value=document.sha256)
+    review_event(review, ReviewEventKind.REPORT, actor, note=f"SHA-256 {document.sha256}")
     return document
 
 
