@@ -61,7 +61,12 @@ class UserQuerySet(ScopedQuerySet):
 
     def visible_to(self, user):
         # Everyone sees their own account, whatever their role.
-        return self.filter(self.visibility_q(user) | models.Q(pk=user.pk))
+        q = self.visibility_q(user)
+        if not q:
+            # An empty Q is a superuser's "everything"; OR-ing it with the own-account
+            # condition would drop it (Django skips empty operands) and leave only that.
+            return self.all()
+        return self.filter(q | models.Q(pk=user.pk))
 
 
 class PlatformUserManager(UserManager.from_queryset(UserQuerySet)):
