@@ -88,13 +88,13 @@ def _iso(value) -> str | None:
     return value.isoformat() if value else None
 
 
-def agreement_issue(app: Application) -> GrantAgreement:
+def agreement_issue(app: Application, *, issued_at=None) -> GrantAgreement:
     """Capture the agreement's snapshot (called by the application's transition function
     when the agreement is recorded, row locked). Asking again returns the existing one."""
     document = _document(app)
     if document is not None:
         return document
-    document = GrantAgreement(application=app, issued_at=timezone.now())
+    document = GrantAgreement(application=app, issued_at=issued_at or timezone.now())
     document.snapshot = agreement_snapshot(app, document.verification_code)
     document.save()
     app.agreement = document

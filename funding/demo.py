@@ -27,6 +27,7 @@ from funding.models import (
     ExpertAssignment,
     Fund,
     FundSpending,
+    GrantAgreement,
     GrantCall,
     Milestone,
     ProjectReport,
@@ -244,7 +245,34 @@ def _seed_history(street, orgs, rng) -> None:
     BudgetLine.objects.bulk_create(lines)
     Tranche.objects.bulk_create(tranches)
     ProjectReport.objects.bulk_create(reports)
+    _issue_agreements(apps)
     _seed_history_scores(street, calls, apps, rng)
+
+
+def _issue_agreements(apps) -> None:
+    """Each funded project's agreement is issued as if recorded on its signing day: the
+    snapshot fixes the content now; the PDF is rendered on first download (or by workers
+    when a broker is configured) — from the snapshot either way."""
+    from django.conf import settings
+
+    from funding.agreements import agreement_schedule, agreement_snapshot
+
+    documents = []
+    for app in apps:
+        if app.agreement_signed_on is None:
+            continue
+        document = GrantAgreement(
+            application=app,
+            issued_at=timezone.make_aware(
+                datetime.datetime.combine(app.agreement_signed_on, datetime.time(10))
+            ),
+        )
+        document.snapshot = agreement_snapshot(app, document.verification_code)
+        documents.append(document)
+    GrantAgreement.objects.bulk_create(documents)
+    if not settings.CELERY_TASK_ALWAYS_EAGER:
+        for document in documents:
+            agreement_schedule(document.application_id)
 
 
 def _seed_history_scores(street, calls, apps, rng) -> None:

@@ -10,7 +10,7 @@ from accounts.demo import seed_accounts, seed_geography
 from evaluation.demo import seed_evaluation
 from evaluation.models import Cycle, Review
 from evaluation.workflows import CycleStatus, ReviewStatus
-from incubation.demo import seed_organizations
+from incubation.demo import seed_organizations, walk_organizations
 from partybuilding.demo import seed_party
 
 pytestmark = pytest.mark.django_db
@@ -24,8 +24,9 @@ def demo(django_db_setup, django_db_blocker):
         with transaction.atomic():
             street = seed_geography()
             users = seed_accounts(street)
-            seed_organizations(street, users)
-            seed_party(street, users)
+            registry = seed_organizations(street, users)
+            seed_party(street, users, paths=registry.paths)
+            walk_organizations(registry)
             started = time.perf_counter()
             counts = seed_evaluation(street, users)
             elapsed = time.perf_counter() - started
@@ -72,3 +73,19 @@ def _total_fits(total, grade, thresholds):
     computed = grade_for(total, thresholds)
     # The party rule may cap a 5A score at 4A.
     return computed == grade or (computed == "5A" and grade == "4A")
+
+
+def test_the_demo_issues_every_finalized_report_with_its_content_fixed(demo):
+    from evaluation.models import ReviewReport
+
+    street, _users, counts, _elapsed = demo
+    year = timezone.localdate().year - 1
+    documents = ReviewReport.objects.filter(review__cycle__street=street, review__cycle__year=year)
+    assert documents.count() == counts["evaluation_finalized"]
+    for document in documents.select_related("review", "review__organization")[:20]:
+        review = document.review
+        assert document.issued_at == review.finalized_at
+        assert document.verification_code == review.verification_code
+        assert document.snapshot["org"]["name"] == review.organization.name
+        assert document.snapshot["review"]["grade"] == review.grade
+        assert not document.is_frozen  # rendered on first download, from the snapshot

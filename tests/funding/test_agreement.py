@@ -9,7 +9,9 @@ from unittest import mock
 
 import pytest
 import time_machine
+from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from core.certified import AlreadyCertified, certify
 from funding.agreements import agreement_freeze
@@ -90,3 +92,14 @@ def test_the_verification_page_shows_the_recording_date_and_hash_later(signed, t
 def test_another_organization_gets_404_for_the_agreement(signed, outsider_tenant, client):
     client.force_login(outsider_tenant.leader)
     assert client.get(reverse("funding:agreement", args=[signed.pk])).status_code == 404
+
+
+def test_the_command_freezes_agreements_recorded_before_they_were_frozen(signed):
+    GrantAgreement.objects.filter(application=signed).delete()  # as after the migration
+    out = mock.Mock()
+    call_command("freeze_agreements", stdout=out)
+    document = GrantAgreement.objects.get(application=signed)
+    assert document.is_frozen
+    assert timezone.localdate(document.issued_at) == signed.agreement_signed_on
+    call_command("freeze_agreements", stdout=out)
+    assert out.write.call_args.args[0].startswith("0 snapshot(s) taken, 0 agreement(s)")

@@ -26,6 +26,11 @@ def test_seed_demo_builds_the_funding_history(db):
         street = Street.objects.get(code="kaixuan")
         figures = headline_figures(street=street)
         assert figures["grant_projects_funded"] == PUBLISHED_FUNDED
+        # Every recorded agreement is issued, its content fixed on its signing day.
+        signed = Application.objects.filter(call__street=street, agreement_signed_on__isnull=False)
+        assert signed.filter(agreement__isnull=True).count() == 0
+        sample = signed.select_related("agreement").first()
+        assert sample.agreement.snapshot["project"]["title"] == sample.title
         history = [row for row in grants_by_year(street=street) if 2016 <= row[0] <= 2025]
         assert sum(n for _year, n, _amount in history) == PUBLISHED_FUNDED
         # Past calls were scored by three experts; the funded projects ranked on top.
