@@ -1,5 +1,5 @@
 from django.contrib import admin, messages
-from django.contrib.admin.options import IS_POPUP_VAR
+from django.contrib.admin.options import IS_POPUP_VAR, IncorrectLookupParameters
 from django.contrib.admin.utils import unquote
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
@@ -65,6 +65,9 @@ class VisibleCommunityFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value():
+            # A hand-typed ?community=abc is the admin's "invalid filter" (?e=1), not a 500.
+            if not (self.value().isascii() and self.value().isdigit()):
+                raise IncorrectLookupParameters(self.value())
             return queryset.filter(**{f"{self.community_lookup}__pk": self.value()})
         return queryset
 

@@ -13,6 +13,7 @@ params format, translated with ``gettext`` at validation time.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -27,10 +28,13 @@ __all__ = [
     "USCC_CHECKSUM_ERROR_CODES",
     "USCC_SOCIAL_ORG_TYPES",
     "ResidentIdInfo",
+    "clean_name",
+    "has_control_characters",
     "mask_id_number",
     "mask_phone",
     "normalize_code",
     "normalize_filing_number",
+    "normalize_name",
     "uscc_checksum_ok",
     "validate_filing_number",
     "validate_mobile_or_phone",
@@ -49,13 +53,69 @@ _HALF_WIDTH.update(
         (0x2010, 0x2011, 0x2012, 0x2013, 0x2014, 0x2015, 0x2212, 0xFE58, 0xFE63), ord("-")
     )
 )
-# Invisible characters that survive copy and paste from web pages and office documents.
-_INVISIBLE = dict.fromkeys((0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF))
 _WHITESPACE = re.compile(r"\s+")
+# Characters that print as nothing yet make two strings differ: they survive copy and paste
+# from web pages, chat apps and office documents ("景新书画院\u200b" looks like "景新书画院").
+# Format characters (Unicode category Cf: zero-width space and joiners, BOM, soft hyphen,
+# bidi marks), control characters (Cc) that are not whitespace, variation selectors, the
+# combining grapheme joiner and the Hangul fillers, which render blank.
+_ALWAYS_INVISIBLE = frozenset(
+    [0x034F, 0x115F, 0x1160, 0x3164, 0xFFA0]
+    + list(range(0x180B, 0x1810))
+    + list(range(0xFE00, 0xFE10))
+)
+
+
+def _is_invisible(char: str) -> bool:
+    if char.isspace():
+        return False  # whitespace is collapsed or dropped by the callers, not removed here
+    code = ord(char)
+    return (
+        unicodedata.category(char) in ("Cf", "Cc")
+        or code in _ALWAYS_INVISIBLE
+        or 0xE0100 <= code <= 0xE01EF  # variation selectors supplement
+    )
+
+
+def _drop_invisible(text: str) -> str:
+    return "".join(char for char in text if not _is_invisible(char))
 
 
 def _half_width(raw: str) -> str:
-    return raw.translate(_HALF_WIDTH).translate(_INVISIBLE)
+    return _drop_invisible(raw.translate(_HALF_WIDTH))
+
+
+# Control characters that no single-line value or form field carries on purpose (C0 and C1
+# controls and DEL); tab, line feed and carriage return are ordinary text.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def has_control_characters(text: str) -> bool:
+    """True when ``text`` holds a NUL or another control character other than tab and the
+    line breaks: PostgreSQL cannot store NUL, and Excel files cannot hold the others."""
+    return bool(_CONTROL.search(text))
+
+
+# --- Names (organizations, party organizations) -------------------------------------------
+
+
+def clean_name(raw: str | None) -> str:
+    """The name as stored: invisible and control characters removed, each run of whitespace
+    one space, no space at either end. Everything visible is kept as typed (a full-width
+    （） stays full-width: it is the usual Chinese spelling)."""
+    return _WHITESPACE.sub(" ", _drop_invisible(raw or "")).strip()
+
+
+def normalize_name(raw: str | None) -> str:
+    """The key two names are compared by for uniqueness: NFKC (full-width letters, digits
+    and punctuation folded, compatibility ideographs to their unified form), invisible and
+    control characters removed, no whitespace at all, case folded.
+
+    "景新书画院", "景新书画院\u200b", "景新 书画院" and "景新书画院" with full-width
+    characters all give the same key; so do "ABC社" and "ａｂｃ社".
+    """
+    text = unicodedata.normalize("NFKC", _drop_invisible(raw or ""))
+    return _WHITESPACE.sub("", _drop_invisible(text)).casefold()
 
 
 def normalize_code(raw: str) -> str:

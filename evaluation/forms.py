@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.identifiers import normalize_code, normalize_filing_number
 from evaluation.choices import EvaluatorGroup
 from evaluation.models import Review
 from evaluation.selectors import points_text
@@ -101,6 +102,16 @@ class ConflictForm(forms.Form):
         help_text=_("Its unified social credit code or filing number."),
     )
     reason = forms.CharField(label=_("Conflict of interest"), max_length=300)
+
+    def clean_identifier(self):
+        """The code as the registry stores it, whatever way it was typed or pasted
+        (full-width, spaces, a zero-width space): an 18-character credit code without
+        separators, else a filing number (which keeps its hyphens)."""
+        raw = self.cleaned_data["identifier"]
+        code = normalize_code(raw)
+        if len(code) == 18 and code.isalnum() and code.isascii():
+            return code
+        return normalize_filing_number(raw)
 
 
 class ReturnForm(forms.Form):

@@ -26,6 +26,7 @@ from incubation.models import (
     Pairing,
 )
 from incubation.permissions import can_exempt_checksum, can_view_documents
+from incubation.services.registry import name_taken_by
 from incubation.tools import tools_for
 from incubation.workflows import Stage
 
@@ -74,6 +75,19 @@ class OrganizationAdminForm(forms.ModelForm):
         except ValidationError as exc:
             self.add_error(None, exc)
         data["uscc"], data["filing_number"] = probe.uscc, probe.filing_number
+        # Names are unique per community by their key, which the form does not carry, so
+        # the model form's own uniqueness check cannot see a look-alike name.
+        if data.get("name") and data.get("community"):
+            named = Organization(
+                pk=self.instance.pk, name=data["name"], community=data["community"]
+            )
+            holder = name_taken_by(named)
+            if holder is not None:
+                self.add_error(
+                    "name",
+                    _("This community already has an organization named %(name)s.")
+                    % {"name": holder.name},
+                )
         newly_exempt = exempt and not self.instance.uscc_checksum_exempt
         if newly_exempt and not data.get("exempt_reason", "").strip():
             self.add_error(

@@ -25,7 +25,7 @@ from accounts.models import Community
 from core.errors import ActionRefused
 from core.excel import XLSX_CONTENT_TYPE as XLSX_CONTENT_TYPE
 from core.excel import date_cell, read_rows, start_export_sheet, text_cell
-from core.identifiers import validate_mobile_or_phone
+from core.identifiers import normalize_name, validate_mobile_or_phone
 from incubation import services
 from incubation.models import Organization
 from incubation.resources import (
@@ -182,7 +182,7 @@ def _check_within_file(rows: list[ParsedRow], report: ImportReport) -> None:
                 )
         community, name = row.values.get("community"), row.values.get("name")
         if community is not None and name:
-            first = names.setdefault((community.pk, name), row.line)
+            first = names.setdefault((community.pk, normalize_name(name)), row.line)
             if first != row.line:
                 report.errors.append(
                     RowError(
@@ -232,29 +232,40 @@ def _check_against_database(rows: list[ParsedRow], street, communities, report) 
                 )
             )
         elif org.community_id not in allowed:
+            # Which community (and so which organization) holds the code is not for staff
+            # of another community to learn from an import preview.
             report.errors.append(
                 RowError(
                     row.line,
                     column,
                     "out_of_scope",
-                    _("This organization belongs to %(community)s, outside your area.")
-                    % {"community": org.community.name},
+                    _(
+                        "This code is already used by an organization of another community "
+                        "of this street."
+                    ),
                 )
             )
         else:
             row.existing = org
 
-    names = sorted({row.values["name"] for row in rows if row.values.get("name")})
+    # Names compare by their key: a look-alike spelling is the same name.
+    names = sorted({normalize_name(row.values["name"]) for row in rows if row.values.get("name")})
     holders = {}
     for chunk in _chunks(names):
-        found = Organization.objects.filter(community__street=street, name__in=chunk)
-        for pk, community_id, name, uscc, filing_number in found.values_list(
-            "pk", "community_id", "name", "uscc", "filing_number"
+        found = Organization.objects.filter(
+            community__street=street, community__in=allowed, name_key__in=chunk
+        )
+        for pk, community_id, name_key, uscc, filing_number in found.values_list(
+            "pk", "community_id", "name_key", "uscc", "filing_number"
         ):
-            holders[(community_id, name)] = (pk, uscc or filing_number)
+            holders[(community_id, name_key)] = (pk, uscc or filing_number)
     for row in rows:
         community, name = row.values.get("community"), row.values.get("name")
-        holder = holders.get((community.pk, name)) if community is not None and name else None
+        holder = (
+            holders.get((community.pk, normalize_name(name)))
+            if community is not None and name
+            else None
+        )
         if holder is not None and holder[0] != getattr(row.existing, "pk", None):
             report.errors.append(
                 RowError(

@@ -23,6 +23,7 @@ from core.excel import FIRST_DATA_LINE as FIRST_DATA_LINE
 from core.excel import check_headers, is_blank
 from core.identifiers import (
     USCC_CHECKSUM_ERROR_CODES,
+    clean_name,
     validate_filing_number,
     validate_mobile_or_phone,
     validate_uscc,
@@ -392,7 +393,8 @@ def parse_row(line: int, cells: dict, communities: dict, street) -> ParsedRow:
     def text(max_length_of: str):
         return lambda value: read_text(value, max_length=_max_length(max_length_of))
 
-    values["name"] = row.read(NAME, lambda v: _required(text("name")(v)), cells[NAME])
+    # Stored as cleaned (no invisible characters, single spaces): compared by its key.
+    values["name"] = row.read(NAME, lambda v: _required(clean_name(text("name")(v))), cells[NAME])
     legal_status = row.read(
         LEGAL_STATUS, lambda v: _required(read_legal_status(v)), cells[LEGAL_STATUS]
     )

@@ -1,3 +1,8 @@
+from django.http import FileResponse, HttpResponseBadRequest, StreamingHttpResponse
+from django.template.loader import render_to_string
+from django.utils.cache import patch_cache_control
+
+from core.identifiers import has_control_characters
 from kaiyihui.views import healthz
 
 
@@ -25,3 +30,69 @@ class ChineseFirstMiddleware:
     def __call__(self, request):
         request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
         return self.get_response(request)
+
+
+# Form bodies whose fields are checked (JSON and other bodies are the views' own business).
+_FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+def _any_control(query) -> bool:
+    return any(
+        has_control_characters(key) or any(has_control_characters(value) for value in values)
+        for key, values in query.lists()
+    )
+
+
+class RejectControlCharactersMiddleware:
+    """Answers 400 to a NUL byte or another control character in the path, a query
+    parameter or a form field, before any view or database sees it.
+
+    PostgreSQL refuses NUL in text (a query with one raises instead of finding nothing),
+    and Excel files cannot hold the other control characters; no person types them, so a
+    request carrying them is a mistake or a probe, never a value to store or look up.
+    Tab and line breaks are ordinary text in a query value or a form field, never in a path.
+    Sits before the session: a bad request costs no database query.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if self._is_bad(request):
+            return HttpResponseBadRequest(render_to_string("400.html", request=request))
+        return self.get_response(request)
+
+    @staticmethod
+    def _is_bad(request) -> bool:
+        if any(ord(char) < 0x20 or 0x7F <= ord(char) <= 0x9F for char in request.path_info):
+            return True
+        if _any_control(request.GET):
+            return True
+        if request.method in ("POST", "PUT", "PATCH") and request.content_type in _FORM_TYPES:
+            return _any_control(request.POST)
+        return False
+
+
+class PrivatePagesMiddleware:
+    """``Cache-Control: private, no-store`` on every response to a signed-in user and on
+    every download, so no browser cache, shared proxy or CDN keeps a page or a file with
+    someone's data (a shared office PC's back button included). Public pages seen without
+    signing in, and static files (served by WhiteNoise before this), keep their own
+    caching. A view marks any other response personal with ``response.personal_data =
+    True``. Sits after the authentication middleware, which it reads.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if (
+            (user is not None and user.is_authenticated)
+            or getattr(response, "personal_data", False)
+            or isinstance(response, FileResponse | StreamingHttpResponse)
+            or response.has_header("Content-Disposition")
+        ):
+            patch_cache_control(response, private=True, no_store=True)
+        return response

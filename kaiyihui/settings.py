@@ -109,12 +109,16 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # 400 for a NUL or control character in the path, query or form, before any lookup.
+    "kaiyihui.middleware.RejectControlCharactersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "kaiyihui.middleware.ChineseFirstMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Cache-Control: private, no-store on every signed-in page and every download.
+    "kaiyihui.middleware.PrivatePagesMiddleware",
     # request.user.is_verified(): the session passed a second factor (django-otp).
     "django_otp.middleware.OTPMiddleware",
     # Holds a signed-in but unverified session at the code or set-up page (twofactor).

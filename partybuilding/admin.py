@@ -6,6 +6,7 @@ street staff and superusers — in lists, on change pages and in exports."""
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.widgets import AdminDateWidget
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models import Count
@@ -144,6 +145,9 @@ class VisibleBranchFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value():
+            # A hand-typed ?branch=abc is the admin's "invalid filter" (?e=1), not a 500.
+            if not (self.value().isascii() and self.value().isdigit()):
+                raise IncorrectLookupParameters(self.value())
             return queryset.filter(**{f"{self.branch_lookup}__pk": self.value()})
         return queryset
 

@@ -5,7 +5,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.identifiers import validate_filing_number, validate_mobile_or_phone, validate_uscc
+from core.identifiers import (
+    clean_name,
+    normalize_name,
+    validate_filing_number,
+    validate_mobile_or_phone,
+    validate_uscc,
+)
 from incubation.choices import USCC_TYPE_FOR_STATUS, EventKind, LegalStatus
 from incubation.models import Organization, OrganizationEvent
 from incubation.permissions import can_edit_contact, can_edit_organization, can_exempt_checksum
@@ -83,7 +89,35 @@ def clean_identifiers(org: Organization) -> None:
         raise ValidationError(errors)
 
 
+def name_taken_by(org: Organization) -> Organization | None:
+    """Another organization of ``org``'s community whose name is the same once normalized
+    (a zero-width space, full-width letters or other spacing make no new name)."""
+    if not org.community_id:
+        return None
+    return (
+        Organization.objects.filter(
+            community_id=org.community_id, name_key=normalize_name(org.name)
+        )
+        .exclude(pk=org.pk)
+        .only("pk", "name")
+        .first()
+    )
+
+
+def _clean_name(org: Organization) -> None:
+    org.name = clean_name(org.name)
+    holder = name_taken_by(org) if org.name else None
+    if holder is not None:
+        raise ValidationError(
+            {
+                "name": _("This community already has an organization named %(name)s.")
+                % {"name": holder.name}
+            }
+        )
+
+
 def _full_clean(org: Organization) -> None:
+    _clean_name(org)
     clean_identifiers(org)
     if org.leader_phone:
         try:
@@ -269,10 +303,13 @@ def organizations_bulk_update(
         chunk = ids[start : start + BULK_BATCH]
         locked.update(Organization.objects.select_for_update().in_bulk(chunk))
     _refuse_outside_communities(actor, locked.values())
+    if "name" in fields:
+        fields.add("name_key")  # bulk_update calls no pre_save: the key is set below
     events, orgs = [], []
     for i, (org, change) in enumerate(changes):
         current = locked[org.pk]
         diff = _diff(current, _apply_changes(current, change, EDITABLE_FIELDS))
+        Organization._meta.get_field("name_key").refresh(current)
         if "community" in diff:
             _refuse_outside_communities(actor, [current])
         orgs.append(current)
