@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help run test e2e load bootstrap system-deps migrate demo lint messages worker beat clean bench
+.PHONY: help run test e2e load bootstrap system-deps migrate demo lint messages worker beat clean bench backup restore
 
 help: ## Show this list
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -61,6 +61,14 @@ worker: bootstrap ## Run a Celery worker (needs CELERY_BROKER_URL)
 
 beat: bootstrap ## Run Celery beat with the database schedule (needs CELERY_BROKER_URL)
 	$(VENV)/bin/celery -A kaiyihui beat -l info
+
+backup: bootstrap ## Back up the database and media into backups/<timestamp>/ with a manifest
+	$(PY) manage.py backup
+
+restore: bootstrap ## Restore BACKUP=backups/<timestamp> into DATABASE_URL and media, then verify
+	@test -n "$(BACKUP)" || { echo "Which backup? make restore BACKUP=backups/<timestamp>"; \
+		ls -d backups/*/ 2>/dev/null; exit 1; }
+	$(PY) manage.py restore "$(BACKUP)"
 
 clean: ## Remove the virtualenv, the SQLite database and collected files
 	rm -rf $(VENV) db.sqlite3 staticfiles

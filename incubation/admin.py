@@ -16,8 +16,9 @@ from accounts.admin import ScopedAdminMixin, VisibleCommunityFilter
 from core.errors import ActionRefused
 from incubation import services
 from incubation.admin_excel import OrganizationExcelAdminMixin
-from incubation.checkpoints import COVERAGE_KINDS
+from incubation.checkpoints import COVERAGE_KINDS, reads_records
 from incubation.models import (
+    CheckpointOverride,
     CreditListing,
     IncubationServiceRecord,
     Organization,
@@ -25,7 +26,11 @@ from incubation.models import (
     OrganizationEvent,
     Pairing,
 )
-from incubation.permissions import can_exempt_checksum, can_view_documents
+from incubation.permissions import (
+    can_exempt_checksum,
+    can_override_checkpoint,
+    can_view_documents,
+)
 from incubation.services.registry import name_taken_by
 from incubation.tools import tools_for
 from incubation.workflows import Stage
@@ -180,6 +185,33 @@ class StageChangeForm(forms.Form):
         label=gettext_lazy("party-building performance is in the award criteria"),
         required=False,
     )
+    override_reason = forms.CharField(
+        label=gettext_lazy("reason for letting a missing checkpoint pass"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy(
+            "Street staff only. Leave empty unless an organization must move on although its "
+            "party-building checkpoint is not recorded; the override is recorded with this "
+            "reason and counted on the dashboard as covered by override, not as coverage."
+        ),
+    )
+
+    # The typed fields of the stages whose checkpoint reads records (they would be ignored).
+    TYPED_FIELDS = {
+        Stage.ONBOARDING: ("coverage", "party_liaison"),
+        Stage.MANAGEMENT: ("party_activity_count",),
+        Stage.RE_ELECTION: ("party_prereview_passed",),
+    }
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        for stage, names in self.TYPED_FIELDS.items():
+            if reads_records(stage):
+                for name in names:
+                    del self.fields[name]
+        # Offered exactly to those the service accepts an override from.
+        if user is None or not can_override_checkpoint(user)[0]:
+            del self.fields["override_reason"]
 
     def evidence(self) -> dict:
         data = self.cleaned_data
@@ -369,9 +401,9 @@ class OrganizationAdmin(OrganizationExcelAdminMixin, ScopedAdminMixin, admin.Mod
     # Staff who may change organizations; the service still checks each transition.
     @admin.action(description=gettext_lazy("Change lifecycle stage…"), permissions=["change"])
     def change_stage(self, request, queryset):
-        form = StageChangeForm(request.POST if "apply" in request.POST else None)
+        form = StageChangeForm(request.POST if "apply" in request.POST else None, user=request.user)
         if "apply" in request.POST and form.is_valid():
-            done, refused = 0, []
+            done, refused, checkpoint_refused = 0, [], False
             for org in queryset:
                 try:
                     event = services.organization_change_stage(
@@ -380,9 +412,11 @@ class OrganizationAdmin(OrganizationExcelAdminMixin, ScopedAdminMixin, admin.Mod
                         actor=request.user,
                         note=form.cleaned_data["note"],
                         evidence=form.evidence(),
+                        override_reason=form.cleaned_data.get("override_reason", ""),
                     )
                 except ActionRefused as exc:
                     refused.append(f"{org.name}: {exc.message}")
+                    checkpoint_refused |= hasattr(exc, "checkpoint")
                 else:
                     done += event is not None
             if done:
@@ -393,6 +427,15 @@ class OrganizationAdmin(OrganizationExcelAdminMixin, ScopedAdminMixin, admin.Mod
                 )
             for line in refused:
                 self.message_user(request, line, messages.ERROR)
+            if checkpoint_refused and "override_reason" in form.fields:
+                self.message_user(
+                    request,
+                    _(
+                        "To move an organization whose party-building checkpoint is missing, "
+                        "record the missing facts first, or give a reason for letting it pass."
+                    ),
+                    messages.WARNING,
+                )
             return None
         context = {
             **self.admin_site.each_context(request),
@@ -514,6 +557,25 @@ class OrganizationEventAdmin(ScopedAdminMixin, admin.ModelAdmin):
     search_fields = ["organization__name"]
     list_select_related = ["organization", "actor"]
     date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CheckpointOverride)
+class CheckpointOverrideAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """Read only: an override is written by the stage change that it let through."""
+
+    list_display = ["created_at", "organization", "stage", "to_stage", "actor", "reason"]
+    list_filter = ["stage"]
+    search_fields = ["organization__name"]
+    list_select_related = ["organization", "actor"]
 
     def has_add_permission(self, request):
         return False

@@ -8,7 +8,14 @@ review and of the award criteria), so this app never imports upward.
 
 Until a higher app registers its checker, the default checker reads the evidence the
 caller passes to the transition (e.g. ``{"coverage": "joint_branch", "party_liaison":
-"张三"}``), so the rule is enforced from the first day.
+"张三"}``), so the rule is enforced from the first day. partybuilding replaces the
+checkers of 入驻, 管理 and 换届 with ones that read its records only (typed evidence no
+longer counts there); a missing checkpoint then passes only by a street administrator's
+override with a reason (``CheckpointOverride``, see ``organization_change_stage``).
+
+Registered checkpoints: 登记 here (``check_registration``); 入驻, 管理, 换届 in
+``partybuilding.checkpoints``; 年检 and 评选 the flags below, passed as evidence by
+evaluation and staff.
 """
 
 from collections.abc import Callable
@@ -112,9 +119,22 @@ _registry: dict[str, Checker] = {
 }
 
 
-def register_checker(stage: str, checker: Checker) -> None:
+# Stages whose registered checker reads recorded facts and ignores typed evidence; forms
+# leave out the typed fields of these stages.
+_reads_records: set[str] = set()
+
+
+def register_checker(stage: str, checker: Checker, *, reads_records: bool = False) -> None:
     """Called by a higher app's AppConfig.ready() to supply the real facts for a stage."""
     _registry[stage] = checker
+    if reads_records:
+        _reads_records.add(stage)
+    else:
+        _reads_records.discard(stage)
+
+
+def reads_records(stage: str) -> bool:
+    return stage in _reads_records
 
 
 def checker_for(stage: str) -> Checker:

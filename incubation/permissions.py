@@ -49,6 +49,14 @@ def can_exempt_checksum(user) -> Decision:
     return False, _("Only street staff may accept a code that fails the checksum.")
 
 
+def can_override_checkpoint(user) -> Decision:
+    """Letting a stage pass without its party-building checkpoint is a street decision,
+    taken by a person who answers for it: never the system (``user`` None)."""
+    if user is not None and (user.is_superuser or Role.STREET_ADMIN in roles_of(user)):
+        return True, ""
+    return False, _("Only street staff may let a stage pass without its party-building checkpoint.")
+
+
 def can_manage_street_records(user) -> Decision:
     """Credit lists, pairings, grades: street-level decisions."""
     if user is None or user.is_superuser or Role.STREET_ADMIN in roles_of(user):

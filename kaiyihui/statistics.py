@@ -135,6 +135,8 @@ def headline_figures(
         "organizations_in_register": rates.denominator,
         "organization_coverage_rate": _rate(rates.organization_rate),
         "work_coverage_rate": _rate(rates.work_rate),
+        # Apart from both rates: past a coverage checkpoint by a staff override only.
+        "covered_by_override": rates.covered_by_override,
         "party_activities_this_year": activities.filter(
             date__year=today.year, date__lte=today
         ).count(),

@@ -16,8 +16,13 @@ Definitions (DESIGN.md, "Party building"):
   ``none``         neither.
 - **Organization coverage** = own or joint branch. **Work coverage** = organization
   coverage or an instructor. A named liaison is part of a coverage row
-  (``PartyCoverage.liaison`` is required), so it adds nothing beyond organization coverage
-  until the model can record a liaison without a covering branch.
+  (``PartyCoverage.liaison`` is required; a row with a blank one counts as no coverage),
+  so it adds nothing beyond organization coverage until the model can record a liaison
+  without a covering branch. The lifecycle's 入驻, 管理 and 换届 checkpoints read this
+  same coverage (``partybuilding.checkpoints``), so they agree with the rates.
+- **Covered by override**: in the register, no work coverage, yet a street administrator
+  let one of those checkpoints pass with a reason (``incubation.CheckpointOverride``).
+  Counted apart; never part of either rate.
 - **Denominator** = the organizations given, minus those that left the hub
   (``incubation.workflows.EXIT_STAGES``). Rates are ``Decimal`` fractions rounded half-up
   to 4 places (``Decimal("0.6667")``), ``None`` when the denominator is 0.
@@ -51,8 +56,8 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, ExtractMonth
 
-from incubation.models import Organization
-from incubation.workflows import EXIT_STAGES
+from incubation.models import CheckpointOverride, Organization
+from incubation.workflows import EXIT_STAGES, Stage
 from partybuilding.choices import (
     ActivityKind,
     CoverageKind,
@@ -76,6 +81,9 @@ BRANCH_MAX_MEMBERS = 50
 # A branch with at least this many full members elects a branch committee.
 COMMITTEE_MIN_FULL_MEMBERS = 7
 
+# The lifecycle checkpoints that need coverage (partybuilding.checkpoints).
+COVERAGE_STAGES = (Stage.ONBOARDING, Stage.MANAGEMENT, Stage.RE_ELECTION)
+
 ORGANIZATION_COVERED = (CoverageKind.OWN_BRANCH, CoverageKind.JOINT_BRANCH)
 WORK_COVERED = (*ORGANIZATION_COVERED, CoverageKind.INSTRUCTOR)
 
@@ -88,8 +96,15 @@ def in_register(organizations_qs):
     return organizations_qs.exclude(stage__in=EXIT_STAGES)
 
 
+def covering():
+    """The coverage rows that count: active, with a named party liaison (the 入驻
+    checkpoint asks for both; ``coverage_assign`` refuses a blank liaison, so a row without
+    one was written around the service and covers nothing)."""
+    return PartyCoverage.objects.active().exclude(liaison="")
+
+
 def _active_coverage():
-    return PartyCoverage.objects.active().filter(organization=OuterRef("pk"))
+    return covering().filter(organization=OuterRef("pk"))
 
 
 def _active_instructor():
@@ -165,6 +180,8 @@ class CoverageRate:
     denominator: int  # organizations in the register (not exited)
     organization_covered: int  # own or joint branch
     work_covered: int  # organization coverage or an instructor
+    # No work coverage, yet a coverage checkpoint was let pass by a staff override.
+    covered_by_override: int = 0
 
     @property
     def organization_rate(self) -> Decimal | None:
@@ -204,10 +221,16 @@ def coverage_rates(organizations_qs, group_by: str | None = "community") -> Cove
         raise ValueError(f"group_by must be 'community' or None, not {group_by!r}")
     has_coverage = Exists(_active_coverage())
     has_instructor = Exists(_active_instructor())
+    has_override = Exists(
+        CheckpointOverride.objects.filter(organization=OuterRef("pk"), stage__in=COVERAGE_STAGES)
+    )
     counts = {
         "denominator": Count("pk"),
         "organization_covered": Count("pk", filter=Q(has_coverage)),
         "work_covered": Count("pk", filter=Q(has_coverage) | Q(has_instructor)),
+        "covered_by_override": Count(
+            "pk", filter=Q(has_override) & ~Q(has_coverage) & ~Q(has_instructor)
+        ),
     }
     base = in_register(organizations_qs).order_by()
     if group_by is None:
@@ -222,6 +245,7 @@ def coverage_rates(organizations_qs, group_by: str | None = "community") -> Cove
                 denominator=row["denominator"],
                 organization_covered=row["organization_covered"],
                 work_covered=row["work_covered"],
+                covered_by_override=row["covered_by_override"],
             )
             for row in rows
         ),
@@ -233,6 +257,7 @@ def coverage_rates(organizations_qs, group_by: str | None = "community") -> Cove
         denominator=sum(group.denominator for group in groups),
         organization_covered=sum(group.organization_covered for group in groups),
         work_covered=sum(group.work_covered for group in groups),
+        covered_by_override=sum(group.covered_by_override for group in groups),
     )
     return CoverageRates(groups=groups, total=total)
 

@@ -1,10 +1,20 @@
+import datetime
+
 import factory
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from accounts.models import Community, Street, User
 from accounts.roles import ADMIN_ROLES
 from core.identifiers import complete_uscc
 from incubation.models import Organization
+from partybuilding.choices import ActivityKind, PartyOrgKind, PreReviewResult
+from partybuilding.models import (
+    InstructorAssignment,
+    LeadershipPreReview,
+    PartyActivity,
+    PartyOrganization,
+)
 
 
 class StreetFactory(factory.django.DjangoModelFactory):
@@ -63,3 +73,41 @@ class RegisteredOrganizationFactory(OrganizationFactory):
     leader_phone = "13812345678"
     leader_political_status = "party_member"
     party_member_count = 3
+
+
+def record_party_facts(org, *, on=None, coverage=True, activity=True, prereview=True):
+    """Record for ``org`` what the lifecycle's record-reading checkpoints look for (入驻
+    coverage, 管理 a party activity of the last 12 months, 换届 an approved leadership
+    pre-review of the last 6 months), dated ``on`` (default today): an active
+    party-building instructor sent by the street's test committee, an activity of the
+    committee held with the organization, an approved pre-review. Typed evidence no
+    longer passes those checkpoints. Returns ``org``."""
+    on = on or timezone.localdate()
+    street = org.community.street
+    committee, _created = PartyOrganization.objects.get_or_create(
+        street=street, name=f"{street.name}测试党委", defaults={"kind": PartyOrgKind.COMMITTEE}
+    )
+    if coverage and not InstructorAssignment.objects.active().filter(organization=org).exists():
+        InstructorAssignment.objects.create(
+            organization=org,
+            name="测试指导员",
+            sent_by=committee,
+            started_on=on - datetime.timedelta(days=30),
+        )
+    if activity:
+        PartyActivity.objects.create(
+            branch=committee,
+            kind=ActivityKind.PARTY_LECTURE,
+            date=on,
+            title="党建指导员送党课",
+            organization=org,
+        )
+    if prereview:
+        LeadershipPreReview.objects.create(
+            organization=org,
+            reviewed_by=committee,
+            reviewed_on=on,
+            candidates="张三、李四",
+            result=PreReviewResult.APPROVED,
+        )
+    return org

@@ -13,19 +13,23 @@ checkpoints as real data, and every change has its audit event.
   and 138 active pairings.
 
 Modules: ``vocabulary`` (figures and word lists), ``plan`` (the plan as data) and ``seed``
-(writing it through the services).
+(writing it through the services: ``seed_organizations`` in 登记, then, once the party
+records the checkpoints read are there, ``walk_organizations`` along each planned path).
 """
 
 from incubation.demo.plan import Planner, Spec, build_plan
-from incubation.demo.seed import seed_organizations
+from incubation.demo.seed import Path, Registry, seed_organizations, walk_organizations
 from incubation.demo.vocabulary import ORGANIZATION_TOTAL, PAIRING_TOTAL, SEED
 
 __all__ = [
     "ORGANIZATION_TOTAL",
     "PAIRING_TOTAL",
     "SEED",
+    "Path",
     "Planner",
+    "Registry",
     "Spec",
     "build_plan",
     "seed_organizations",
+    "walk_organizations",
 ]

@@ -1,9 +1,20 @@
-"""Writing the planned demo registry through the incubation services."""
+"""Writing the planned demo registry through the incubation services, in two steps.
+
+``seed_organizations`` writes every organization in 登记 with what does not depend on its
+stage (grade, credit listings, leader accounts); ``walk_organizations`` then walks each
+along its planned path. In between, the higher layers record what the record-reading
+checkpoints of 入驻, 管理 and 换届 look for (``partybuilding.demo.seed_party`` is given
+``Registry.paths``: which organizations pass which of those checkpoints), so every stage
+change passes the same checks as real data (``kaiyihui.demo.seed_demo`` composes them).
+"""
+
+from dataclasses import dataclass, field
 
 from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import Street, User
+from incubation.checkpoints import reads_records
 from incubation.demo.plan import Spec, build_plan
 from incubation.demo.vocabulary import FILED, P
 from incubation.models import Organization, Pairing
@@ -24,7 +35,7 @@ from incubation.services import (
     re_election_complete,
     term_extend,
 )
-from incubation.workflows import IncubationPhase
+from incubation.workflows import EXIT_STAGES, IncubationPhase
 
 # --- Writing it through the services ----------------------------------------------------
 
@@ -50,9 +61,14 @@ def _create(spec: Spec, community) -> Organization:
     )
 
 
+def _typed(spec: Spec, stage: str) -> dict:
+    """The evidence typed for leaving ``stage``: none where the checkpoint reads records."""
+    return {} if reads_records(stage) else spec.evidence(stage)
+
+
 def _move(org: Organization, spec: Spec, to_stage: str) -> None:
     organization_change_stage(
-        organization=org, to_stage=to_stage, actor=None, evidence=spec.evidence(org.stage)
+        organization=org, to_stage=to_stage, actor=None, evidence=_typed(spec, org.stage)
     )
 
 
@@ -67,9 +83,50 @@ def _intake(org: Organization, spec: Spec) -> Organization:
     )
 
 
-def _write(spec: Spec, community) -> Organization:
+@dataclass(frozen=True)
+class Path:
+    """Where the walk takes an organization: its planned stage, and the stages it leaves
+    through their checkpoint on the way."""
+
+    stage: str
+    leaves: frozenset[str]
+
+    @property
+    def needs_coverage(self) -> bool:
+        """It passes 入驻's checkpoint, or stays in the register past 登记 (双覆盖)."""
+        return P.ONBOARDING in self.leaves or (
+            self.stage not in EXIT_STAGES and self.stage != P.REGISTRATION
+        )
+
+
+def path_of(spec: Spec) -> Path:
+    """The checkpoints ``_walk`` passes for ``spec`` (withdrawal and deregistration pass
+    none)."""
+    leaves = set()
+    if spec.stage != P.REGISTRATION and not (
+        spec.stage == P.WITHDRAWN and spec.withdraw_from == P.REGISTRATION
+    ):
+        leaves.add(P.REGISTRATION)
+    reaches_management = spec.stage not in (P.REGISTRATION, P.ONBOARDING) and not (
+        spec.stage == P.WITHDRAWN and spec.withdraw_from != P.MANAGEMENT
+    )
+    if reaches_management:
+        leaves.add(P.ONBOARDING)
+        if (
+            spec.renewed_term
+            or spec.review_round_trip
+            or spec.stage in (P.GRADUATED, P.RE_ELECTION, P.ANNUAL_REVIEW, P.AWARDS)
+        ):
+            leaves.add(P.MANAGEMENT)
+        if spec.renewed_term:
+            leaves.add(P.RE_ELECTION)
+        if spec.review_round_trip:
+            leaves.add(P.ANNUAL_REVIEW)
+    return Path(spec.stage, frozenset(leaves))
+
+
+def _walk(org: Organization, spec: Spec) -> Organization:
     """Walk one organization along a valid path to its planned stage."""
-    org = _create(spec, community)
     if spec.intake and spec.stage == P.REGISTRATION:
         org = _intake(org, spec)
     if spec.stage == P.REGISTRATION:
@@ -96,7 +153,7 @@ def _write(spec: Spec, community) -> Organization:
             term_start=start,
             term_end=end,
             actor=None,
-            evidence=spec.evidence(P.RE_ELECTION),
+            evidence=_typed(spec, P.RE_ELECTION),
         )
     if spec.review:
         if spec.review_round_trip:
@@ -105,11 +162,6 @@ def _write(spec: Spec, community) -> Organization:
         year, result = spec.review
         org = organization_record_annual_review(
             organization=org, year=year, result=result, actor=None
-        )
-    if spec.grade:
-        grade, awarded_on = spec.grade
-        org = organization_set_grade(
-            organization=org, grade=grade, awarded_on=awarded_on, actor=None
         )
     if spec.extension_until:
         org = term_extend(
@@ -121,7 +173,7 @@ def _write(spec: Spec, community) -> Organization:
     if spec.stage == P.GRADUATED:
         org = organization_confirm_independence(organization=org, actor=None)
         organization_graduate(
-            organization=org, actor=None, note="达到出壳标准", evidence=spec.evidence(org.stage)
+            organization=org, actor=None, note="达到出壳标准", evidence=_typed(spec, org.stage)
         )
         if spec.phase == IncubationPhase.FOLLOW_UP:
             organization_change_phase(
@@ -132,7 +184,7 @@ def _write(spec: Spec, community) -> Organization:
     return org
 
 
-def _extras(org: Organization, spec: Spec) -> None:
+def _services(org: Organization, spec: Spec) -> None:
     for kind, date, provider, hours, notes in spec.services:
         incubation_service_record(
             organization=org,
@@ -143,6 +195,9 @@ def _extras(org: Organization, spec: Spec) -> None:
             hours=hours,
             notes=notes,
         )
+
+
+def _credit(org: Organization, spec: Spec) -> None:
     for list_kind, ground, listed_on, cleared_on, note in spec.credit:
         listing = credit_list_add(
             organization=org,
@@ -156,16 +211,26 @@ def _extras(org: Organization, spec: Spec) -> None:
             credit_list_clear(listing=listing, cleared_on=cleared_on, actor=None)
 
 
-def seed_organizations(street: Street, users: dict[str, User]) -> list[Organization]:
-    """Seed the street's demo registry; return all its organizations."""
+@dataclass
+class Registry:
+    """The demo registry written in 登记, with the walks still to make."""
+
+    street: Street
+    communities: list
+    pairings: list
+    walks: list[tuple[Organization, Spec]] = field(default_factory=list)
+
+    @property
+    def paths(self) -> dict[int, Path]:
+        return {org.pk: path_of(spec) for org, spec in self.walks}
+
+
+def seed_organizations(street: Street, users: dict[str, User]) -> Registry:
+    """Write the street's demo organizations in 登记 (skipping those already there), with
+    grades, credit listings and leader accounts; ``walk_organizations`` takes them on."""
     communities = list(street.communities.order_by("pk"))
     specs, pairings = build_plan([c.name for c in communities], timezone.localdate())
-
-    def by_name():
-        orgs = Organization.objects.filter(community__street=street)
-        return {(o.community_id, o.name): o for o in orgs}
-
-    existing = by_name()
+    existing = _by_name(street)
     taken = set(
         Organization.objects.filter(
             Q(uscc__in=[s.identifier for s in specs if s.registered])
@@ -173,22 +238,45 @@ def seed_organizations(street: Street, users: dict[str, User]) -> list[Organizat
         ).values_list("uscc", "filing_number")
     )
     taken_ids = {value for pair in taken for value in pair if value}
+    registry = Registry(street, communities, pairings)
     for spec in specs:
         community = communities[spec.community]
         if (community.pk, spec.name) in existing or spec.identifier in taken_ids:
             continue
-        org = _write(spec, community)
-        _extras(org, spec)
+        org = _create(spec, community)
+        if spec.grade:
+            grade, awarded_on = spec.grade
+            org = organization_set_grade(
+                organization=org, grade=grade, awarded_on=awarded_on, actor=None
+            )
+        _credit(org, spec)
+        registry.walks.append((org, spec))
 
-    orgs = by_name()
+    orgs = _by_name(street)
     for spec in specs:
         if spec.leader_username:
             org = orgs.get((communities[spec.community].pk, spec.name))
             if org is not None:
                 organization_add_leader(organization=org, user=users[spec.leader_username])
+    return registry
 
+
+def _by_name(street: Street) -> dict:
+    orgs = Organization.objects.filter(community__street=street)
+    return {(o.community_id, o.name): o for o in orgs}
+
+
+def walk_organizations(registry: Registry) -> list[Organization]:
+    """Walk the new organizations to their planned stages, record their incubation
+    services and the 1+X pairings; return all the street's organizations."""
+    for org, spec in registry.walks:
+        org.refresh_from_db()
+        org = _walk(org, spec)
+        _services(org, spec)
+    communities = registry.communities
+    orgs = _by_name(registry.street)
     paired = set(Pairing.objects.active().values_list("mentee_id", flat=True))
-    for (mentor_c, mentor_name), (mentee_c, mentee_name), started_on in pairings:
+    for (mentor_c, mentor_name), (mentee_c, mentee_name), started_on in registry.pairings:
         mentor = orgs.get((communities[mentor_c].pk, mentor_name))
         mentee = orgs.get((communities[mentee_c].pk, mentee_name))
         if mentor is None or mentee is None or mentee.pk in paired:

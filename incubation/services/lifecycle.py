@@ -11,8 +11,12 @@ from core.errors import ActionRefused
 from core.queue import enqueue
 from incubation.checkpoints import run_checkpoint
 from incubation.choices import AnnualReviewResult, EventKind
-from incubation.models import Organization, OrganizationEvent
-from incubation.permissions import can_change_stage, can_manage_street_records
+from incubation.models import CheckpointOverride, Organization, OrganizationEvent
+from incubation.permissions import (
+    can_change_stage,
+    can_manage_street_records,
+    can_override_checkpoint,
+)
 from incubation.rules import add_months, add_years, rules
 from incubation.services._common import _lock, _plain, _record, _refuse_outside_area, _refuse_unless
 from incubation.workflows import PHASE_TRANSITIONS, STAGE_TRANSITIONS, IncubationPhase, Stage
@@ -28,13 +32,18 @@ def organization_change_stage(
     note: str = "",
     evidence: dict | None = None,
     today: datetime.date | None = None,
+    override_reason: str = "",
 ) -> OrganizationEvent | None:
     """The one way an organization's lifecycle stage changes.
 
     Returns the audit event, or None when the organization is already in ``to_stage``.
-    Raises ActionRefused naming what is missing.
+    Raises ActionRefused naming what is missing. A street administrator may let a missing
+    party-building checkpoint pass by giving ``override_reason``: the stage changes, and
+    a ``CheckpointOverride`` records what was missing, why and by whom (the timeline event
+    carries it too). A reason given when nothing is missing changes nothing.
     """
     to_stage = Stage(to_stage)
+    override_reason = (override_reason or "").strip()
     with transaction.atomic():
         org = _lock(organization)
         from_stage = Stage(org.stage)
@@ -51,18 +60,24 @@ def organization_change_stage(
                 }
             )
         _refuse_unless(can_change_stage(actor, org, to_stage))
-        checked = {}
+        checked, overridden = {}, []
         if to_stage not in (Stage.WITHDRAWN, Stage.DEREGISTERED):
             result = run_checkpoint(org, from_stage, evidence or {})
             if not result.ok:
-                raise ActionRefused(
-                    _(
-                        "%(stage)s cannot be completed: its party-building checkpoint is missing "
-                        "— %(missing)s."
+                if not override_reason:
+                    refusal = ActionRefused(
+                        _(
+                            "%(stage)s cannot be completed: its party-building checkpoint is "
+                            "missing — %(missing)s."
+                        )
+                        % {"stage": from_stage.label, "missing": "; ".join(result.missing)},
+                        missing=result.missing,
                     )
-                    % {"stage": from_stage.label, "missing": "; ".join(result.missing)},
-                    missing=result.missing,
-                )
+                    # Forms offer the override for this refusal only.
+                    refusal.checkpoint = from_stage
+                    raise refusal
+                _refuse_unless(can_override_checkpoint(actor))
+                overridden = [str(item) for item in result.missing]
             checked = result.evidence
         if to_stage == Stage.GRADUATED:
             from incubation.selectors import graduation_unmet
@@ -83,8 +98,28 @@ def organization_change_stage(
             from_value=from_stage,
             to_value=to_stage,
             note=note,
-            evidence={"checkpoint": checked, **({"given": evidence} if evidence else {})},
+            evidence={
+                "checkpoint": checked,
+                **({"given": evidence} if evidence else {}),
+                **(
+                    {"override": {"missing": overridden, "reason": override_reason}}
+                    if overridden
+                    else {}
+                ),
+            },
         )
+        if overridden:
+            override = CheckpointOverride(
+                organization=org,
+                stage=from_stage,
+                to_stage=to_stage,
+                missing="\n".join(overridden),
+                reason=override_reason,
+                actor=actor,
+                event=event,
+            )
+            override.full_clean()
+            override.save()
         transaction.on_commit(lambda: _announce_stage_change(event.pk))
     organization.stage = org.stage
     organization.stage_changed_at = org.stage_changed_at
@@ -211,6 +246,7 @@ def organization_graduate(
     note: str = "",
     evidence: dict | None = None,
     today: datetime.date | None = None,
+    override_reason: str = "",
 ) -> Organization:
     """出壳: leave the hub (lifecycle) and the incubator (phase), criteria checked."""
     organization_change_stage(
@@ -220,6 +256,7 @@ def organization_graduate(
         note=note,
         evidence=evidence,
         today=today,
+        override_reason=override_reason,
     )
     if organization.incubation_phase == IncubationPhase.ENTERED:
         organization_change_phase(
@@ -241,6 +278,7 @@ def re_election_complete(
     actor,
     evidence: dict | None = None,
     note: str = "",
+    override_reason: str = "",
 ) -> Organization:
     """换届 done: the new term is recorded and the organization returns to 管理.
 
@@ -272,6 +310,7 @@ def re_election_complete(
         actor=actor,
         evidence=evidence,
         note=note,
+        override_reason=override_reason,
     )
     org = _lock(organization)
     old = [_plain(org.term_start), _plain(org.term_end)]

@@ -32,11 +32,29 @@ from partybuilding.demo.vocabulary import (
 )
 
 
+def stage_of(org: Organization, paths: dict) -> str:
+    """The organization's planned stage when its walk is still to come, else its stage."""
+    path = paths.get(org.pk)
+    return path.stage if path is not None else org.stage
+
+
 class PartyPlanner(MemberPlanning, ActivityPlanning):
-    def __init__(self, organizations: list[Organization], today: datetime.date):
+    def __init__(
+        self,
+        organizations: list[Organization],
+        today: datetime.date,
+        *,
+        paths: dict | None = None,
+        everyone: list[Organization] | None = None,
+    ):
         self.rng = random.Random(SEED)
         self.today = today
         self.organizations = organizations
+        # incubation.demo.Path per organization still to walk (none: read the stages).
+        self.paths = paths or {}
+        # Every organization the plan may cover, the deregistered ones included (they
+        # pass 入驻 and 管理 on their way out).
+        self.everyone = everyone if everyone is not None else organizations
         self.used_names = {o.leader_name for o in organizations if o.leader_name}
         self.used_phones = {o.leader_phone for o in organizations if o.leader_phone}
         self.used_ids: set[str] = set()
@@ -44,6 +62,20 @@ class PartyPlanner(MemberPlanning, ActivityPlanning):
         self.extended = False
 
     # Small helpers.
+
+    def stage(self, org: Organization) -> str:
+        return stage_of(org, self.paths)
+
+    def leaves(self, org: Organization, stage: str) -> bool:
+        """Does the organization's walk pass ``stage``'s checkpoint?"""
+        path = self.paths.get(org.pk)
+        return path is not None and stage in path.leaves
+
+    def needs_coverage(self, org: Organization) -> bool:
+        path = self.paths.get(org.pk)
+        if path is not None:
+            return path.needs_coverage
+        return self.stage(org) not in EXIT_STAGES and self.stage(org) != Stage.REGISTRATION
 
     def days(self, offset: int) -> datetime.date:
         return self.today + datetime.timedelta(days=offset)
@@ -138,7 +170,7 @@ class PartyPlanner(MemberPlanning, ActivityPlanning):
         live = [
             o
             for o in self.organizations
-            if o.stage not in EXIT_STAGES and o.service_field in GROUP_OF_FIELD
+            if self.stage(o) not in EXIT_STAGES and o.service_field in GROUP_OF_FIELD
         ]
         by_group: list[list[Organization]] = [[] for _ in GROUPS]
         for org in live:
@@ -165,7 +197,7 @@ class PartyPlanner(MemberPlanning, ActivityPlanning):
             street_wide |= set(order[: STREET_WIDE_JOINT - len(street_wide)])
         pools = []
         for orgs in by_group:
-            pool = [o for o in orgs if o.pk not in taken and o.stage != Stage.REGISTRATION]
+            pool = [o for o in orgs if o.pk not in taken and self.stage(o) != Stage.REGISTRATION]
             rng.shuffle(pool)
             pools.append(pool)
         for slot, group in enumerate(joint_slots):
@@ -196,6 +228,7 @@ class PartyPlanner(MemberPlanning, ActivityPlanning):
             self.plan_activities(branch)
         self.plan_gaps(branches)
         instructors = self.plan_instructors(live, branches, general_branches)
+        self.plan_checkpoint_activities(branches, instructors)
         prereviews = self.plan_prereviews(live, branches)
         return PartyPlan(
             general_branches=general_branches,
@@ -232,7 +265,7 @@ class PartyPlanner(MemberPlanning, ActivityPlanning):
                 o
                 for o in orgs
                 if o not in chosen
-                and o.stage not in (Stage.REGISTRATION, Stage.ONBOARDING)
+                and self.stage(o) not in (Stage.REGISTRATION, Stage.ONBOARDING)
                 and _leads_as_member(o)
             ]
             self.rng.shuffle(candidates)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 
+from incubation.rules import add_months
 from incubation.workflows import Stage
 from partybuilding.choices import ActivityKind, DevelopmentStage, Establishment
 from partybuilding.demo.plan import ActivityPlan, BranchPlan
@@ -19,7 +20,6 @@ from partybuilding.demo.vocabulary import (
     PREREVIEW_COUNT,
     THEME_DAY_BY_MONTH,
     VOLUNTEERING_TITLES,
-    WORK_COVERAGE_TARGET,
     _days_in_month,
 )
 
@@ -169,16 +169,11 @@ class ActivityPlanning:
     # Instructors and pre-reviews.
 
     def plan_instructors(self, live, branches, general_branches):
-        """Party-building instructors for organizations without a branch, until about 72% of
-        the organizations in the register have work coverage."""
-        rng = self.rng
+        """Party-building instructors for the organizations without a branch that need
+        work coverage (双覆盖): every one that passes 入驻 on its way or is in the register
+        past 登记. Only the newest registrations (登记) have neither."""
         covered = {o.pk for b in branches for o in b.organizations}
-        target = round(WORK_COVERAGE_TARGET * len(live)) - len(covered)
-        candidates = [o for o in live if o.pk not in covered and o.stage != Stage.REGISTRATION]
-        rng.shuffle(candidates)
-        # Organizations that passed 入驻 lately come first; then the settled ones.
-        candidates.sort(key=lambda o: o.stage != Stage.ONBOARDING)
-        chosen = candidates[: max(0, target)]
+        chosen = [o for o in self.everyone if o.pk not in covered and self.needs_coverage(o)]
         plan = []
         for group in range(len(GROUPS)):
             orgs = sorted(
@@ -201,7 +196,7 @@ class ActivityPlanning:
     def plan_prereviews(self, live, branches):
         rng = self.rng
         covering = {o.pk: i for i, b in enumerate(branches) for o in b.organizations}
-        due = [o for o in live if o.stage == Stage.RE_ELECTION]
+        due = [o for o in live if self.stage(o) == Stage.RE_ELECTION]
         rng.shuffle(due)
         due.sort(key=lambda o: o.pk not in covering)
         plan = []
@@ -216,4 +211,47 @@ class ActivityPlanning:
             plan.append(
                 (org, covering.get(org.pk), GROUP_OF_FIELD[org.service_field], on, candidates)
             )
+        # Every organization whose walk completes a 换届 had its new leadership pre-reviewed
+        # (the 换届 checkpoint reads an approved pre-review of the last 6 months).
+        for org in self.everyone:
+            if self.leaves(org, Stage.RE_ELECTION):
+                leader = org.leader_name or self.person(1960, 1985).name
+                deputy, secretary_general = (self.person(1960, 1990) for _ in range(2))
+                candidates = (
+                    f"理事长(负责人):{leader};副理事长:{deputy.name};"
+                    f"秘书长:{secretary_general.name}"
+                )
+                on = self.days(-rng.randint(7, 150))
+                group = GROUP_OF_FIELD[org.service_field]
+                plan.append((org, covering.get(org.pk), group, on, candidates))
         return plan
+
+    def plan_checkpoint_activities(self, branches, instructors) -> None:
+        """A party activity of the last 12 months for every organization whose walk leaves
+        管理 (the checkpoint counts those held with it or by its covering branch): the
+        covering branch's organizational life mostly gives one already; otherwise (an
+        organization with an instructor, or a branch with nothing in the window yet) a
+        party lecture is held with the organization, by its branch or by the 总支's
+        functional branch."""
+        rng = self.rng
+        window_opens = add_months(self.today, -12) + datetime.timedelta(days=1)
+        covering = {o.pk: b for b in branches for o in b.organizations}
+        functional = {b.group: b for b in branches if b.establishment == Establishment.FUNCTIONAL}
+        instructed = {org.pk: start for org, _name, _phone, _group, start in instructors}
+        for org in self.everyone:
+            if not self.leaves(org, Stage.MANAGEMENT):
+                continue
+            branch = covering.get(org.pk)
+            if branch is not None and any(
+                window_opens <= a.date <= self.today for a in branch.activities
+            ):
+                continue
+            host = branch or functional[GROUP_OF_FIELD[org.service_field]]
+            earliest = max(
+                window_opens, instructed.get(org.pk, window_opens), host.founded_on, org.founded_on
+            )
+            title = f"党课进组织:{rng.choice(LECTURE_TITLES)}"
+            on = self.between(earliest, self.today)
+            host.activities.append(
+                ActivityPlan(ActivityKind.PARTY_LECTURE, on, title, rng.randint(8, 30), org)
+            )

@@ -14,7 +14,7 @@ from incubation.services import organization_update
 from incubation.workflows import Stage
 from partybuilding.choices import DevelopmentStage, MemberStatus, PartyOrgKind, PreReviewResult
 from partybuilding.demo.plan import BranchPlan, DevelopmentPlan
-from partybuilding.demo.planner import PartyPlanner
+from partybuilding.demo.planner import PartyPlanner, stage_of
 from partybuilding.demo.vocabulary import COMMITTEE_FOUNDED, COMMITTEE_NAME
 from partybuilding.models import (
     Development,
@@ -130,8 +130,17 @@ def party_counts(street: Street, today: datetime.date | None = None) -> dict[str
     }
 
 
-def seed_party(street: Street, users: dict | None = None) -> dict[str, int]:
-    """Seed the street's party building on top of its demo organizations (once)."""
+def seed_party(
+    street: Street, users: dict | None = None, paths: dict | None = None
+) -> dict[str, int]:
+    """Seed the street's party building on top of its demo organizations (once).
+
+    ``paths`` (``incubation.demo.Registry.paths``: organization id → planned stage and the
+    checkpoints its walk passes) is given when the organizations are still in 登记 and
+    walk afterwards: the plan then reads the planned stages, and records what each walk's
+    checkpoints need — coverage for every organization that passes 入驻 or stays in the
+    register past 登记, an activity of the last 12 months for those that leave 管理, an
+    approved pre-review of the last 6 months for those that complete a 换届."""
     today = timezone.localdate()
     if PartyOrganization.objects.filter(street=street, name=COMMITTEE_NAME).exists():
         return party_counts(street, today)
@@ -139,13 +148,15 @@ def seed_party(street: Street, users: dict | None = None) -> dict[str, int]:
     busy = set(PartyCoverage.objects.active().values_list("organization_id", flat=True)) | set(
         InstructorAssignment.objects.active().values_list("organization_id", flat=True)
     )
-    organizations = [
+    paths = paths or {}
+    everyone = [
         o
         for o in Organization.objects.filter(community__street=street)
         .select_related("community")
         .order_by("name", "pk")
-        if o.pk not in busy and o.stage != Stage.DEREGISTERED
+        if o.pk not in busy
     ]
+    organizations = [o for o in everyone if stage_of(o, paths) != Stage.DEREGISTERED]
     credit_cleared = dict(
         CreditListing.objects.filter(
             organization__community__street=street,
@@ -158,7 +169,7 @@ def seed_party(street: Street, users: dict | None = None) -> dict[str, int]:
             community__street=street, leader_accounts__isnull=False
         ).values_list("pk", flat=True)
     )
-    planner = PartyPlanner(organizations, today)
+    planner = PartyPlanner(organizations, today, paths=paths, everyone=everyone)
     planner.used_ids |= set(PartyMember.objects.values_list("id_number", flat=True))
     planner.used_ids |= set(Development.objects.values_list("id_number", flat=True))
     plan = planner.plan(credit_cleared, led_by_accounts)

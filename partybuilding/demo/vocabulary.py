@@ -19,7 +19,6 @@ DEVELOPED_TOTAL = 35  # reached 预备党员 or 正式党员
 DEVELOPED_PROBATIONARY = 8  # of those, still probationary
 STREET_WIDE_JOINT = 3  # joint branches whose organizations are in several communities
 TERMS_ENDING_SOON = 3  # branch terms ending within 90 days
-WORK_COVERAGE_TARGET = 0.72
 ORGANIZATIONS_PER_INSTRUCTOR = 10
 PREREVIEW_COUNT = 4
 # The longest a leader's development takes to reach probation (see PartyPlanner.development).

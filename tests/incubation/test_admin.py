@@ -13,13 +13,18 @@ from core.identifiers import complete_uscc
 from incubation import services
 from incubation.choices import CreditGround, CreditList, EventKind
 from incubation.models import (
+    CheckpointOverride,
     CreditListing,
     IncubationServiceRecord,
     Organization,
     OrganizationEvent,
     Pairing,
 )
-from tests.factories import OrganizationFactory, RegisteredOrganizationFactory
+from tests.factories import (
+    OrganizationFactory,
+    RegisteredOrganizationFactory,
+    record_party_facts,
+)
 
 CHANGELIST = "admin:incubation_organization_changelist"
 ADMIN_ROLES = ["street_admin", "community_staff", "party_worker"]
@@ -509,7 +514,7 @@ def test_the_stage_change_moves_the_ready_and_names_the_refused(admin_client, te
     assert "未登记党员人数" in refusal
 
 
-def test_onboarding_needs_party_coverage_and_a_liaison(admin_client, tenant):
+def test_onboarding_needs_recorded_coverage_and_typed_coverage_does_not_count(admin_client, tenant):
     org = RegisteredOrganizationFactory(community=tenant.community, stage="onboarding")
     data = {
         "action": "change_stage",
@@ -520,16 +525,64 @@ def test_onboarding_needs_party_coverage_and_a_liaison(admin_client, tenant):
     response = admin_client.post(reverse(CHANGELIST), data)
     org.refresh_from_db()
     assert org.stage == "onboarding"
-    (refusal,) = messages_of(response)
-    assert "尚未落实党建覆盖" in refusal
-    assert "未明确党建联络员" in refusal
+    refusal, hint = messages_of(response)
+    assert "尚未登记党建覆盖" in refusal
+    assert "请先登记所缺的党建信息,或填写放行理由" in hint
 
+    # The typed fields of the record-reading stages are gone; posting them changes nothing.
     data.update(coverage="joint_branch", party_liaison="王芳")
-    response = admin_client.post(reverse(CHANGELIST), data)
+    admin_client.post(reverse(CHANGELIST), data)
+    org.refresh_from_db()
+    assert org.stage == "onboarding"
+
+    record_party_facts(org)
+    admin_client.post(reverse(CHANGELIST), data)
     org.refresh_from_db()
     assert org.stage == "management"
     event = org.events.get(kind=EventKind.STAGE_CHANGED)
-    assert event.evidence["checkpoint"] == {"coverage": "joint_branch", "party_liaison": "王芳"}
+    assert event.evidence["checkpoint"]["coverage"] == "instructor"
+
+
+def test_street_staff_may_let_a_missing_checkpoint_pass_with_a_reason(admin_client, tenant):
+    org = RegisteredOrganizationFactory(community=tenant.community, stage="onboarding")
+    page = admin_client.post(
+        reverse(CHANGELIST), {"action": "change_stage", ACTION_CHECKBOX_NAME: [org.pk]}
+    ).content.decode()
+    assert "放行理由" in page
+    assert 'name="coverage"' not in page and 'name="party_activity_count"' not in page
+
+    response = admin_client.post(
+        reverse(CHANGELIST),
+        {
+            "action": "change_stage",
+            ACTION_CHECKBOX_NAME: [org.pk],
+            "apply": "1",
+            "to_stage": "management",
+            "override_reason": "街道党工委同意先行入驻",
+        },
+    )
+
+    org.refresh_from_db()
+    assert org.stage == "management"
+    assert "已变更 1 家组织的环节。" in messages_of(response)
+    override = CheckpointOverride.objects.get(organization=org)
+    assert (override.reason, override.actor) == ("街道党工委同意先行入驻", tenant.street_admin)
+
+
+def test_community_staff_are_not_offered_the_override(client, tenant):
+    client.force_login(tenant.community_staff)
+    org = RegisteredOrganizationFactory(community=tenant.community, stage="onboarding")
+    data = {"action": "change_stage", ACTION_CHECKBOX_NAME: [org.pk]}
+
+    page = client.post(reverse(CHANGELIST), data).content.decode()
+    assert "放行理由" not in page
+
+    data.update(apply="1", to_stage="management", override_reason="先行入驻")
+    response = client.post(reverse(CHANGELIST), data)
+    org.refresh_from_db()
+    assert org.stage == "onboarding"
+    assert not CheckpointOverride.objects.exists()
+    assert any("尚未登记党建覆盖" in line for line in messages_of(response))
 
 
 def test_an_invalid_stage_form_shows_the_intermediate_page_again(admin_client, tenant):

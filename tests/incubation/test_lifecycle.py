@@ -12,18 +12,26 @@ from django.core.exceptions import ValidationError
 from django.utils import translation
 
 from core.errors import ActionRefused
-from incubation import services
+from incubation import checkpoints, services
 from incubation.choices import EventKind
-from incubation.models import OrganizationEvent
+from incubation.models import CheckpointOverride, Organization, OrganizationEvent
 from incubation.rules import add_months
 from incubation.workflows import PHASE_TRANSITIONS, STAGE_TRANSITIONS, IncubationPhase, Stage
 from notifications.models import Notification
-from tests.factories import OrganizationFactory, RegisteredOrganizationFactory, UserFactory
+from partybuilding.models import LeadershipPreReview
+from tests.factories import (
+    OrganizationFactory,
+    RegisteredOrganizationFactory,
+    UserFactory,
+    record_party_facts,
+)
 
 TODAY = date(2026, 11, 28)
 NOW = datetime.datetime(2026, 11, 28, 10, tzinfo=ZoneInfo("Asia/Shanghai"))
 
-# What each stage's checkpoint needs before the organization may leave it.
+# What each stage's checkpoint needs before the organization may leave it: 入驻, 管理 and
+# 换届 read party-building records (``record_party_facts``; typed evidence is ignored
+# there), the others read the evidence typed into the transition.
 EVIDENCE = {
     Stage.REGISTRATION: {},  # read from the organization itself
     Stage.ONBOARDING: {"coverage": "joint_branch", "party_liaison": "王红"},
@@ -80,7 +88,8 @@ def ready_to_graduate(org, months=13):
 
 
 def org_in(stage, **fields):
-    org = walk(RegisteredOrganizationFactory(**fields), *ROUTE[stage])
+    org = record_party_facts(RegisteredOrganizationFactory(**fields))
+    org = walk(org, *ROUTE[stage])
     if stage == Stage.GRADUATED:
         ready_to_graduate(org)
         change(org, Stage.GRADUATED, evidence=EVIDENCE[Stage.MANAGEMENT])
@@ -153,29 +162,52 @@ def test_it_returns_none_and_writes_nothing_when_asked_for_the_current_stage(db)
 # --- 双孵六同步: each checkpoint's refusal ------------------------------------------------
 
 ONB, MGMT = Stage.ONBOARDING, Stage.MANAGEMENT
+ALL_FACTS = {"coverage": True, "activity": True, "prereview": True}
+NO_FACTS = {"coverage": False, "activity": False, "prereview": False}
 CHECKPOINT_REFUSALS = [
-    # (stage left, target, evidence, what is missing)
-    (ONB, MGMT, {}, ["coverage", "liaison"]),
-    (ONB, MGMT, {"coverage": "joint_branch"}, ["liaison"]),
-    (ONB, MGMT, {"coverage": "a friend", "party_liaison": "王红"}, ["coverage"]),
-    (ONB, MGMT, {"coverage": "instructor", "party_liaison": " "}, ["liaison"]),
-    (MGMT, Stage.ANNUAL_REVIEW, {}, ["party activity"]),
-    (MGMT, Stage.RE_ELECTION, {"party_activity_count": 0}, ["party activity"]),
-    (MGMT, Stage.AWARDS, {"party_activity_count": "3"}, ["party activity"]),
-    (MGMT, Stage.AWARDS, {"party_activity_count": True}, ["party activity"]),
-    (MGMT, Stage.GRADUATED, {}, ["party activity"]),
-    (Stage.ANNUAL_REVIEW, MGMT, {}, ["party-building section"]),
-    (Stage.ANNUAL_REVIEW, MGMT, {"party_section_included": "yes"}, ["section"]),
-    (Stage.RE_ELECTION, MGMT, {}, ["pre-reviewed"]),
-    (Stage.AWARDS, MGMT, {"party_building_in_criteria": False}, ["award criteria"]),
+    # (stage left, target, party facts recorded, evidence typed, what is missing)
+    (ONB, MGMT, NO_FACTS, {}, ["coverage"]),
+    (ONB, MGMT, NO_FACTS, EVIDENCE[ONB], ["coverage"]),  # typed coverage does not count
+    (MGMT, Stage.ANNUAL_REVIEW, {**ALL_FACTS, "activity": False}, {}, ["party activity"]),
+    (
+        MGMT,
+        Stage.RE_ELECTION,
+        {**ALL_FACTS, "activity": False},
+        {"party_activity_count": 4},
+        ["party activity"],
+    ),
+    (MGMT, Stage.AWARDS, {**ALL_FACTS, "coverage": False}, EVIDENCE[ONB], ["coverage"]),
+    (MGMT, Stage.GRADUATED, NO_FACTS, {}, ["coverage", "party activity"]),
+    (Stage.ANNUAL_REVIEW, MGMT, ALL_FACTS, {}, ["party-building section"]),
+    (Stage.ANNUAL_REVIEW, MGMT, ALL_FACTS, {"party_section_included": "yes"}, ["section"]),
+    (Stage.RE_ELECTION, MGMT, {**ALL_FACTS, "prereview": False}, {}, ["pre-reviewed"]),
+    (
+        Stage.RE_ELECTION,
+        MGMT,
+        {**ALL_FACTS, "prereview": False},
+        EVIDENCE[Stage.RE_ELECTION],
+        ["pre-reviewed"],
+    ),
+    (Stage.RE_ELECTION, MGMT, NO_FACTS, {}, ["coverage", "pre-reviewed"]),
+    (Stage.AWARDS, MGMT, ALL_FACTS, {"party_building_in_criteria": False}, ["award criteria"]),
 ]
 
 
-@pytest.mark.parametrize(("stage", "target", "evidence", "missing"), CHECKPOINT_REFUSALS)
+def org_placed_in(stage, **facts):
+    """An organization put straight into ``stage`` with only the given party facts."""
+    org = RegisteredOrganizationFactory()
+    Organization.objects.filter(pk=org.pk).update(stage=stage)
+    org.refresh_from_db()
+    if any(facts.values()):
+        record_party_facts(org, **facts)
+    return org
+
+
+@pytest.mark.parametrize(("stage", "target", "facts", "evidence", "missing"), CHECKPOINT_REFUSALS)
 def test_it_refuses_to_leave_a_stage_whose_checkpoint_is_missing(
-    db, stage, target, evidence, missing
+    db, stage, target, facts, evidence, missing
 ):
-    org = org_in(stage)
+    org = org_placed_in(stage, **facts)
     before = stage_events(org).count()
 
     with translation.override("en"), pytest.raises(ActionRefused) as exc:
@@ -188,6 +220,43 @@ def test_it_refuses_to_leave_a_stage_whose_checkpoint_is_missing(
     org.refresh_from_db()
     assert org.stage == stage
     assert stage_events(org).count() == before
+
+
+DEFAULT_REFUSALS = [
+    # incubation's own checkers, in force for a stage until a higher app registers one
+    (checkpoints.check_onboarding_evidence, {}, ["coverage", "liaison"]),
+    (checkpoints.check_onboarding_evidence, {"coverage": "joint_branch"}, ["liaison"]),
+    (
+        checkpoints.check_onboarding_evidence,
+        {"coverage": "a friend", "party_liaison": "王红"},
+        ["coverage"],
+    ),
+    (
+        checkpoints.check_onboarding_evidence,
+        {"coverage": "instructor", "party_liaison": " "},
+        ["liaison"],
+    ),
+    (checkpoints.check_management_evidence, {"party_activity_count": 0}, ["party activity"]),
+    (checkpoints.check_management_evidence, {"party_activity_count": "3"}, ["party activity"]),
+    (checkpoints.check_management_evidence, {"party_activity_count": True}, ["party activity"]),
+]
+
+
+@pytest.mark.parametrize(("checker", "evidence", "missing"), DEFAULT_REFUSALS)
+def test_incubations_default_checkers_refuse_incomplete_evidence(db, checker, evidence, missing):
+    with translation.override("en"):
+        result = checker(RegisteredOrganizationFactory(), evidence)
+    assert len(result.missing) == len(missing)
+    for fragment, text in zip(missing, result.missing, strict=True):
+        assert fragment in text
+
+
+def test_the_party_stages_read_records_and_the_others_typed_evidence():
+    assert {s for s in Stage if checkpoints.reads_records(s)} == {
+        Stage.ONBOARDING,
+        Stage.MANAGEMENT,
+        Stage.RE_ELECTION,
+    }
 
 
 def test_it_lists_both_missing_registration_facts(db):
@@ -302,7 +371,11 @@ def test_it_records_from_to_actor_and_the_checkpoint_evidence(tenant):
     assert (event.from_value, event.to_value) == ("onboarding", "management")
     assert event.note == "已落实联合支部"
     assert event.evidence == {
-        "checkpoint": {"coverage": "joint_branch", "party_liaison": "王红"},
+        "checkpoint": {
+            "coverage": "instructor",
+            "branch": f"{tenant.street.name}测试党委",
+            "party_liaison": "测试指导员",
+        },
         "given": given,
     }
 
@@ -496,8 +569,9 @@ def test_it_completes_a_re_election_with_the_new_term(tenant):
 
 def test_it_refuses_a_re_election_without_the_party_pre_review(db):
     org = org_with_term(Stage.RE_ELECTION)
+    LeadershipPreReview.objects.filter(organization=org).delete()
     with pytest.raises(ActionRefused):
-        renew(org, evidence=None)
+        renew(org)
     org.refresh_from_db()
     assert (org.stage, org.term_end) == (Stage.RE_ELECTION, date(2026, 11, 30))
     assert not OrganizationEvent.objects.filter(kind=EventKind.TERM_RENEWED).exists()
@@ -597,3 +671,87 @@ def test_it_refuses_street_staff_of_another_street_an_extension_or_a_phase_chang
         )
     org.refresh_from_db()
     assert (org.term_extended_until, org.incubation_phase) == (None, "")
+
+
+# --- A street administrator's override of a missing checkpoint -----------------------------
+
+REASON = "街道党工委会议同意先行入驻,一个月内派驻党建指导员"
+
+
+def test_it_lets_street_staff_pass_a_missing_checkpoint_with_a_reason(tenant):
+    from audit.models import AuditEntry
+
+    org = org_placed_in(Stage.ONBOARDING, **NO_FACTS)
+    Organization.objects.filter(pk=org.pk).update(community=tenant.community)
+    org.refresh_from_db()
+
+    with translation.override("en"):
+        event = change(
+            org, Stage.MANAGEMENT, actor=tenant.street_admin, override_reason=f"  {REASON} "
+        )
+
+    assert org.stage == Stage.MANAGEMENT
+    override = CheckpointOverride.objects.get(organization=org)
+    assert (override.stage, override.to_stage) == (Stage.ONBOARDING, Stage.MANAGEMENT)
+    assert (override.reason, override.actor, override.event) == (REASON, tenant.street_admin, event)
+    assert "no party coverage is recorded" in override.missing
+    assert event.evidence["override"] == {"missing": [override.missing], "reason": REASON}
+    assert event.evidence["checkpoint"] == {"coverage": "none"}
+    logged = AuditEntry.objects.get(model="checkpointoverride", object_pk=str(override.pk))
+    assert logged.changes and logged.action == "create"
+
+
+@pytest.mark.parametrize("who", ["community_staff", "system"])
+def test_it_refuses_an_override_to_anyone_but_street_staff(tenant, who):
+    org = org_placed_in(Stage.ONBOARDING, **NO_FACTS)
+    Organization.objects.filter(pk=org.pk).update(community=tenant.community)
+    org.refresh_from_db()
+    actor = None if who == "system" else tenant.community_staff
+
+    with translation.override("en"), pytest.raises(ActionRefused) as exc:
+        change(org, Stage.MANAGEMENT, actor=actor, override_reason=REASON)
+
+    assert exc.value.message == (
+        "Only street staff may let a stage pass without its party-building checkpoint."
+    )
+    org.refresh_from_db()
+    assert org.stage == Stage.ONBOARDING
+    assert not CheckpointOverride.objects.exists()
+
+
+def test_a_blank_reason_is_no_override(tenant):
+    org = org_placed_in(Stage.MANAGEMENT, **{**ALL_FACTS, "activity": False})
+    Organization.objects.filter(pk=org.pk).update(community=tenant.community)
+
+    with translation.override("en"), pytest.raises(ActionRefused) as exc:
+        change(org, Stage.ANNUAL_REVIEW, actor=tenant.street_admin, override_reason="   ")
+
+    assert "party-building checkpoint is missing" in exc.value.message
+    assert exc.value.checkpoint == Stage.MANAGEMENT
+    assert not CheckpointOverride.objects.exists()
+
+
+def test_a_reason_given_when_nothing_is_missing_records_no_override(tenant):
+    org = org_in(Stage.ONBOARDING, community=tenant.community)
+
+    event = change(org, Stage.MANAGEMENT, actor=tenant.street_admin, override_reason=REASON)
+
+    assert "override" not in event.evidence
+    assert not CheckpointOverride.objects.exists()
+
+
+def test_an_override_of_re_election_completes_the_new_term(tenant):
+    org = org_with_term(Stage.RE_ELECTION, community=tenant.community)
+    LeadershipPreReview.objects.filter(organization=org).delete()
+
+    services.re_election_complete(
+        organization=org,
+        term_start=date(2026, 12, 1),
+        term_end=date(2031, 11, 30),
+        actor=tenant.street_admin,
+        override_reason=REASON,
+    )
+
+    org.refresh_from_db()
+    assert (org.stage, org.term_end) == (Stage.MANAGEMENT, date(2031, 11, 30))
+    assert CheckpointOverride.objects.get(organization=org).stage == Stage.RE_ELECTION

@@ -22,14 +22,10 @@ from notifications.services import (
     notifications_mark_read,
     notify,
 )
-from tests.factories import RegisteredOrganizationFactory, UserFactory
+from tests.factories import RegisteredOrganizationFactory, UserFactory, record_party_facts
 
 TODAY = date(2026, 11, 28)
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-EVIDENCE = {
-    "onboarding": {"coverage": "own_branch", "party_liaison": "周芳"},
-    "management": {"party_activity_count": 6},
-}
 
 
 @pytest.fixture
@@ -53,17 +49,14 @@ def people(tenant, clock):
 
 
 def org_for(tenant, stage=Stage.MANAGEMENT, **fields):
-    org = RegisteredOrganizationFactory(community=tenant.community, **fields)
+    org = record_party_facts(RegisteredOrganizationFactory(community=tenant.community, **fields))
     org.leader_accounts.add(tenant.leader)
     steps = {
         Stage.MANAGEMENT: ["onboarding", "management"],
         Stage.RE_ELECTION: ["onboarding", "management", "re_election"],
     }
     for step in steps.get(stage, [stage]):
-        evidence = EVIDENCE.get(org.stage, {})
-        services.organization_change_stage(
-            organization=org, to_stage=step, actor=None, evidence=evidence
-        )
+        services.organization_change_stage(organization=org, to_stage=step, actor=None)
     return org
 
 

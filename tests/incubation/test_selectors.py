@@ -20,16 +20,11 @@ from incubation.selectors import (
     term_due,
 )
 from incubation.workflows import Stage
-from tests.factories import RegisteredOrganizationFactory
+from tests.factories import RegisteredOrganizationFactory, record_party_facts
 
 TODAY = date(2026, 2, 10)
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
-EVIDENCE = {
-    Stage.REGISTRATION: {},
-    Stage.ONBOARDING: {"coverage": "instructor", "party_liaison": "李明"},
-    Stage.MANAGEMENT: {"party_activity_count": 2},
-}
 ROUTE = {
     Stage.REGISTRATION: [],
     Stage.ONBOARDING: [Stage.ONBOARDING],
@@ -59,21 +54,18 @@ def org_in(stage, reviewed=2025, **fields):
     """An organization walked to ``stage`` through the service; by default it has filed
     last year's 年检 report, so no report is owed."""
     fields.setdefault("founded_on", date(2018, 3, 1))
-    org = RegisteredOrganizationFactory(**fields)
+    # 入驻, 管理 and 换届 read the party facts: recorded before the walk.
+    org = record_party_facts(RegisteredOrganizationFactory(**fields))
     if reviewed:
         services.organization_record_annual_review(
             organization=org, year=reviewed, result="passed", actor=None
         )
     for step in ROUTE[stage]:
-        services.organization_change_stage(
-            organization=org, to_stage=step, actor=None, evidence=EVIDENCE.get(org.stage, {})
-        )
+        services.organization_change_stage(organization=org, to_stage=step, actor=None)
     if stage == Stage.GRADUATED:
         incubate(org, date(2024, 9, 1))
         services.organization_confirm_independence(organization=org, actor=None)
-        services.organization_graduate(
-            organization=org, actor=None, evidence=EVIDENCE["management"]
-        )
+        services.organization_graduate(organization=org, actor=None)
     org.refresh_from_db()
     return org
 
@@ -192,9 +184,7 @@ def test_it_counts_an_approved_extension_for_a_re_election(db):
     )
     org.refresh_from_db()
     assert next_required_action(org) == NextAction("Next re-election", date(2026, 11, 30))
-    services.organization_change_stage(
-        organization=org, to_stage="re_election", actor=None, evidence=EVIDENCE["management"]
-    )
+    services.organization_change_stage(organization=org, to_stage="re_election", actor=None)
     assert next_required_action(org).due == date(2026, 11, 30)
 
 
@@ -229,9 +219,7 @@ def test_term_due_is_the_term_end_or_the_approved_extension(db):
 def test_a_re_election_clears_the_extension(db):
     org = org_in(Stage.MANAGEMENT, term_start=date(2021, 9, 1), term_end=date(2026, 8, 31))
     services.term_extend(organization=org, until=date(2027, 2, 28), actor=None, reason="延期")
-    services.organization_change_stage(
-        organization=org, to_stage="re_election", actor=None, evidence=EVIDENCE["management"]
-    )
+    services.organization_change_stage(organization=org, to_stage="re_election", actor=None)
     services.re_election_complete(
         organization=org,
         term_start=date(2026, 3, 1),

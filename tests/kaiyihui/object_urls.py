@@ -36,6 +36,7 @@ from funding.services.review import expert_assign
 from funding.workflows import ApplicationStatus
 from incubation.choices import DocumentKind
 from incubation.models import (
+    CheckpointOverride,
     CreditListing,
     IncubationServiceRecord,
     Organization,
@@ -456,6 +457,14 @@ ADMIN_BUILDERS: dict[str, Callable[[object], object]] = {
     "incubation.OrganizationDocument": _document,
     "incubation.OrganizationEvent": lambda t: OrganizationEvent.objects.create(
         organization=t.org, kind="updated"
+    ),
+    "incubation.CheckpointOverride": lambda t: CheckpointOverride.objects.create(
+        organization=t.org,
+        stage="onboarding",
+        to_stage="management",
+        missing="尚未登记党建覆盖",
+        reason="先行入驻",
+        event=OrganizationEvent.objects.create(organization=t.org, kind="stage_changed"),
     ),
     "partybuilding.PartyOrganization": _branch,
     "partybuilding.PartyMember": lambda t: member(_branch(t), organization=t.org),
