@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Community
 from accounts.scoping import ScopedQuerySet, ScopePaths
 from core.choices import label_of
+from core.fields import NameKeyField
 from core.models import TimeStampedModel
 from incubation.choices import (
     AnnualReviewResult,
@@ -34,6 +35,9 @@ class Organization(TimeStampedModel):
     """A community social organization served by the hub."""
 
     name = models.CharField(_("name"), max_length=200)
+    # What names are compared by: "景新书画院" and a copy with a zero-width space or
+    # full-width letters are the same organization (core.identifiers.normalize_name).
+    name_key = NameKeyField(_("name key"), max_length=200)
     legal_status = models.CharField(_("legal status"), max_length=30, choices=LegalStatus.choices)
     uscc = models.CharField(
         _("unified social credit code"), max_length=18, null=True, blank=True, unique=True
@@ -149,7 +153,10 @@ class Organization(TimeStampedModel):
                 ),
                 name="organization_one_identifier",
             ),
-            models.UniqueConstraint(fields=["community", "name"], name="organization_unique_name"),
+            # On the key, not the name: a look-alike name is the same name.
+            models.UniqueConstraint(
+                fields=["community", "name_key"], name="organization_unique_name_key"
+            ),
             models.CheckConstraint(
                 condition=Q(term_end__isnull=True)
                 | Q(term_start__isnull=True)
@@ -168,6 +175,12 @@ class Organization(TimeStampedModel):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, update_fields=None, **kwargs):
+        # A save limited to some fields would leave the name's key stale on a rename.
+        if update_fields is not None and "name" in update_fields:
+            update_fields = {*update_fields, "name_key"}
+        super().save(*args, update_fields=update_fields, **kwargs)
 
     @property
     def identifier(self) -> str:
@@ -375,56 +388,6 @@ def document_path(instance, filename) -> str:
 class OrganizationDocumentQuerySet(OrganizationEventQuerySet):
     def current(self):
         return self.filter(superseded_at__isnull=True)
-
-class CheckpointOverride(TimeStampedModel):
-    """A street administrator let an organization leave a stage whose party-building
-    checkpoint (双孵六同步) was missing, with a reason. Written by
-    ``organization_change_stage`` together with the stage change's timeline event; the
-    figures count it apart from real coverage ("covered by override")."""
-
-    organization = models.ForeignKey(
-        Organization,
-        on_delete=models.CASCADE,
-        related_name="checkpoint_overrides",
-        verbose_name=_("organization"),
-    )
-    stage = models.CharField(_("checkpoint of stage"), max_length=20, choices=Stage.choices)
-    to_stage = models.CharField(_("moved to"), max_length=20, choices=Stage.choices)
-    missing = models.TextField(_("what was missing"))
-    reason = models.TextField(_("reason"))
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("by"),
-    )
-    event = models.OneToOneField(
-        OrganizationEvent,
-        on_delete=models.CASCADE,
-        related_name="checkpoint_override",
-        verbose_name=_("stage change"),
-    )
-
-    objects = OrganizationEventQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("checkpoint override")
-        verbose_name_plural = _("checkpoint overrides")
-        ordering = ["-created_at", "-pk"]
-        constraints = [
-            models.CheckConstraint(condition=~Q(reason=""), name="checkpoint_override_reason"),
-        ]
-        indexes = [
-            # "Covered by override": does an organization have an override of a coverage
-            # checkpoint (partybuilding.selectors.coverage_rates).
-            models.Index(fields=["organization", "stage"], name="checkpoint_override_org"),
-        ]
-
-    def __str__(self):
-        return f"{self.organization} · {self.get_stage_display()}"
-
 
 
 class OrganizationDocument(TimeStampedModel):
