@@ -389,6 +389,56 @@ class OrganizationDocumentQuerySet(OrganizationEventQuerySet):
     def current(self):
         return self.filter(superseded_at__isnull=True)
 
+class CheckpointOverride(TimeStampedModel):
+    """A street administrator let an organization leave a stage whose party-building
+    checkpoint (双孵六同步) was missing, with a reason. Written by
+    ``organization_change_stage`` together with the stage change's timeline event; the
+    figures count it apart from real coverage ("covered by override")."""
+
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.CASCADE,
+        related_name="checkpoint_overrides",
+        verbose_name=_("organization"),
+    )
+    stage = models.CharField(_("checkpoint of stage"), max_length=20, choices=Stage.choices)
+    to_stage = models.CharField(_("moved to"), max_length=20, choices=Stage.choices)
+    missing = models.TextField(_("what was missing"))
+    reason = models.TextField(_("reason"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    event = models.OneToOneField(
+        OrganizationEvent,
+        on_delete=models.CASCADE,
+        related_name="checkpoint_override",
+        verbose_name=_("stage change"),
+    )
+
+    objects = OrganizationEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("checkpoint override")
+        verbose_name_plural = _("checkpoint overrides")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(reason=""), name="checkpoint_override_reason"),
+        ]
+        indexes = [
+            # "Covered by override": does an organization have an override of a coverage
+            # checkpoint (partybuilding.selectors.coverage_rates).
+            models.Index(fields=["organization", "stage"], name="checkpoint_override_org"),
+        ]
+
+    def __str__(self):
+        return f"{self.organization} · {self.get_stage_display()}"
+
+
 
 class OrganizationDocument(TimeStampedModel):
     """One version of one of an organization's documents (章程, 登记证书, 年度审计报告,
