@@ -7,10 +7,14 @@ class EvaluationConfig(AppConfig):
     verbose_name = _("Evaluation")
 
     def ready(self):
-        from evaluation import jobs, providers, reminders, visibility
+        from evaluation import jobs, providers, reminders, todos, visibility
 
         providers.register()
         reminders.register_kinds()
         # Evaluators see the organizations of the reviews assigned to them.
         visibility.register()
         jobs.register()
+        todos.register()
+        from evaluation.services import laggards
+
+        laggards.register_kinds()

@@ -94,6 +94,11 @@ def can_finalize(user, review) -> Decision:
         return False, _("Only street staff may do this.")
     if review.status != ReviewStatus.SUBMITTED:
         return False, _("Only a submitted review can be finalized.")
+    # The button appears only when scoring is complete: every evaluator still assigned
+    # (not withdrawn for a conflict) has submitted — the same rule the service applies.
+    pending = review.assignments.filter(status=AssignmentStatus.ASSIGNED).count()
+    if pending:
+        return False, _("%(n)d evaluator(s) have not submitted their scores.") % {"n": pending}
     return True, ""
 
 

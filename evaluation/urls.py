@@ -1,6 +1,6 @@
 from django.urls import path
 
-from evaluation import views
+from evaluation import cockpit_views, views
 
 app_name = "evaluation"
 
@@ -20,4 +20,7 @@ urlpatterns = [
     path("assignments/<int:pk>/", views.score, name="score"),
     path("conflicts/", views.conflicts, name="conflicts"),
     path("verify/<str:code>/", views.verify, name="verify"),
+    path("cycles/<int:pk>/", cockpit_views.cockpit, name="cockpit"),
+    path("cycles/<int:pk>/reviews/", cockpit_views.cockpit_list, name="cockpit_list"),
+    path("cycles/<int:pk>/remind/", cockpit_views.cockpit_remind, name="cockpit_remind"),
 ]

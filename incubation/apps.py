@@ -13,3 +13,7 @@ class IncubationConfig(AppConfig):
         register_kind("re_election_due", _("Re-election due"), optional=False)
         register_kind("incubation_ending", _("Incubation period ending"))
         register_kind("document_expiring", _("Document expiring"), optional=False)
+
+        from incubation import todos
+
+        todos.register()

@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class JobsConfig(AppConfig):
     name = "jobs"
     verbose_name = _("Background jobs")
+
+    def ready(self):
+        from jobs import todos
+
+        todos.register()

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET
 
 from accounts.models import Community
 from accounts.roles import Role, roles_of
+from core.todos import todos_for
 from kaiyihui.dashboard import (
     activity_month_columns,
     activity_year_columns,
@@ -41,11 +42,24 @@ def home(request):
     from incubation.models import Organization
 
     organizations = Organization.objects.visible_to(request.user).select_related("community")
+    today = timezone.localdate()
+    # What must I do now: every app's registered to-do source, due date then urgency.
+    todos = todos_for(request.user, today)
     return render(
         request,
         "home.html",
-        {"roles": roles_of(request.user), "organizations": organizations[:20]},
+        {
+            "roles": roles_of(request.user),
+            "organizations": organizations[:20],
+            # (item, days to the due date or past it, overdue?) for the countdown.
+            "todos": [(item, _days_apart(item, today), item.overdue(today)) for item in todos],
+        },
     )
+
+
+def _days_apart(item, today):
+    days = item.days_left(today)
+    return None if days is None else abs(days)
 
 
 DASHBOARD_ROLES = {Role.STREET_ADMIN, Role.COMMUNITY_STAFF}

@@ -124,6 +124,10 @@ def build_review(tenant) -> dict:
     return {"pk": _submitted(tenant)[1].pk}
 
 
+def build_cycle(tenant) -> dict:
+    return {"pk": _evaluation(tenant).cycle.pk}
+
+
 def build_review_attachment(tenant) -> dict:
     return {"pk": _submitted(tenant)[2].pk}
 
@@ -292,6 +296,10 @@ REGISTRY: dict[str, ObjectUrl] = {
     "evaluation:extend": ObjectUrl(build_review, "street_admin", 302),
     "evaluation:assign": ObjectUrl(build_review, "street_admin", 302),
     "evaluation:finalize": ObjectUrl(build_review, "street_admin", 302),
+    # evaluation: the cycle cockpit of street staff (community staff see no cycle).
+    "evaluation:cockpit": _staff_page(build_cycle),
+    "evaluation:cockpit_list": _staff_page(build_cycle),
+    "evaluation:cockpit_remind": _staff_page(build_cycle, 302),
     # evaluation: the assigned evaluator's scoring page
     "evaluation:score": ObjectUrl(build_assignment, "evaluator", 200),
     # funding: leaders. Leaders see the calls of their own street
