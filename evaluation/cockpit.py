@@ -32,21 +32,18 @@ def cycle_organizations(user, cycle: Cycle):
     )
 
 
-def _scored_reviews(user, cycle: Cycle):
-    assignments = EvaluatorAssignment.objects.filter(review=OuterRef("pk"))
-    return (
-        Review.objects.visible_to(user)
-        .filter(cycle=cycle)
-        .annotate(
-            pending=Exists(assignments.filter(status=AssignmentStatus.ASSIGNED)),
-            scored=Exists(assignments.filter(status=AssignmentStatus.SUBMITTED)),
-        )
-    )
+def _reviews(user, cycle: Cycle):
+    return Review.objects.visible_to(user).filter(cycle=cycle)
 
 
 def _state_q(state: str) -> Q:
     submitted = Q(status=ReviewStatus.SUBMITTED)
-    ready = Q(pending=False, scored=True)
+    # Conditions, not annotations: an aggregate over annotated rows wraps them in a
+    # subquery where the conditional counts came out wrong.
+    assignments = EvaluatorAssignment.objects.filter(review=OuterRef("pk"))
+    ready = ~Q(Exists(assignments.filter(status=AssignmentStatus.ASSIGNED))) & Q(
+        Exists(assignments.filter(status=AssignmentStatus.SUBMITTED))
+    )
     return {
         "draft": Q(status=ReviewStatus.DRAFT),
         "submitted": submitted & ~ready,
@@ -74,7 +71,7 @@ def overdue(user, cycle: Cycle, today: datetime.date):
 
 
 def cockpit_counts(user, cycle: Cycle, today: datetime.date) -> dict[str, int]:
-    counts = _scored_reviews(user, cycle).aggregate(
+    counts = _reviews(user, cycle).aggregate(
         **{state: Count("pk", filter=_state_q(state)) for state in (*STATES[1:], "blocked")}
     )
     reviewed = Review.objects.filter(cycle=cycle).values("organization")
@@ -104,7 +101,7 @@ def cockpit_rows(user, cycle: Cycle, state: str, today: datetime.date, search: s
             )
             .order_by("name", "pk")
         )
-    reviews = _scored_reviews(user, cycle).filter(_state_q(state))
+    reviews = _reviews(user, cycle).filter(_state_q(state))
     if search:
         reviews = reviews.filter(organization__name__icontains=search)
     return (
