@@ -96,12 +96,26 @@ class ScoreForm(forms.Form):
 
 
 class ConflictForm(forms.Form):
+    # Evaluators pick the organization from their street's list; typing its code stays
+    # possible (pasted from a document) but is never needed.
+    organization = forms.ModelChoiceField(label=_("Organization"), queryset=None, required=False)
     identifier = forms.CharField(
-        label=_("Organization code"),
+        label=_("Or its code"),
         max_length=30,
+        required=False,
         help_text=_("Its unified social credit code or filing number."),
     )
     reason = forms.CharField(label=_("Conflict of interest"), max_length=300)
+
+    def __init__(self, *args, organizations=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = organizations
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("organization") and not data.get("identifier"):
+            self.add_error("organization", _("Choose the organization."))
+        return data
 
     def clean_identifier(self):
         """The code as the registry stores it, whatever way it was typed or pasted

@@ -59,8 +59,9 @@ from evaluation.services.scoring import (
     scores_submit,
 )
 from evaluation.tasks import freeze_report
-from evaluation.workflows import CycleStatus, ReviewStatus
+from evaluation.workflows import AssignmentStatus, CycleStatus, ReviewStatus
 from incubation.models import Organization
+from incubation.workflows import EXIT_STAGES
 
 
 def _form_errors(form, exc: ValidationError) -> None:
@@ -353,11 +354,19 @@ def assignments(request):
     # What still needs the evaluator first; finished reviews after, the latest few.
     open_rows = [a for a in rows if a.review.status != ReviewStatus.FINALIZED]
     finished = [a for a in rows if a.review.status == ReviewStatus.FINALIZED]
+    # What is the evaluator's to score now (this year first, the selector's order) above
+    # what waits on others: reviews not submitted yet, scores already sent.
+    to_score = [
+        a
+        for a in open_rows
+        if a.status == AssignmentStatus.ASSIGNED and a.review.status == ReviewStatus.SUBMITTED
+    ]
     return render(
         request,
         "evaluation/assignments.html",
         {
-            "assignments": open_rows,
+            "to_score": to_score,
+            "assignments": [a for a in open_rows if a not in to_score],
             "finished": finished[:FINISHED_SHOWN],
             "finished_count": len(finished),
         },
@@ -431,14 +440,21 @@ def score(request, pk):
 def conflicts(request):
     if Role.EVALUATOR not in roles_of(request.user):
         raise Http404
-    form = ConflictForm(request.POST or None)
+    street_orgs = Organization.objects.filter(community__street_id=request.user.street_id)
+    declared = ConflictDeclaration.objects.filter(evaluator=request.user).select_related(
+        "organization"
+    )
+    form = ConflictForm(
+        request.POST or None,
+        organizations=street_orgs.exclude(stage__in=EXIT_STAGES)
+        .exclude(pk__in=declared.values("organization"))
+        .order_by("name"),
+    )
     if request.method == "POST" and form.is_valid():
-        code = form.cleaned_data["identifier"].strip().upper()
-        org = (
-            Organization.objects.filter(community__street_id=request.user.street_id)
-            .filter(Q(uscc=code) | Q(filing_number=code))
-            .first()
-        )
+        org = form.cleaned_data.get("organization")
+        if org is None:
+            code = form.cleaned_data["identifier"].strip().upper()
+            org = street_orgs.filter(Q(uscc=code) | Q(filing_number=code)).first()
         if org is None:
             form.add_error("identifier", _("No organization of your street has this code."))
         else:
@@ -454,9 +470,6 @@ def conflicts(request):
             else:
                 messages.success(request, _("Conflict of interest declared."))
                 return redirect("evaluation:conflicts")
-    declared = ConflictDeclaration.objects.filter(evaluator=request.user).select_related(
-        "organization"
-    )
     return render(request, "evaluation/conflicts.html", {"form": form, "declared": declared})
 
 

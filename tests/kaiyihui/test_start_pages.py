@@ -151,3 +151,48 @@ def test_it_keeps_start_page_queries_constant(ev, client, count_queries, who):
     with count_queries() as many:
         assert client.get(reverse("home")).status_code == 200
     assert many.count == few.count, many.dump()
+
+
+# --- Experts: what is theirs to score, conflicts by picking the organization -------------
+
+
+def test_it_lists_only_what_the_expert_can_score_now_first(ev, client, today):
+    from evaluation.services.scoring import assignment_create
+
+    expert = ev.evaluators["expert"]
+    review = submitted_review(ev)
+    assignment_create(review=review, evaluator=expert, group="expert", actor=ev.staff)
+    drafting = make_org(ev.tenant, name="草稿服务社", leader=ev.leader, party=False)
+    draft = review_start(cycle=ev.cycle, organization=drafting, actor=ev.leader)
+    assignment_create(review=draft, evaluator=expert, group="expert", actor=ev.staff)
+    client.force_login(expert)
+    page = client.get(reverse("evaluation:assignments"))
+    assert [a.review_id for a in page.context["to_score"]] == [review.pk]
+    assert [a.review_id for a in page.context["assignments"]] == [draft.pk]
+
+
+def test_it_declares_a_conflict_by_picking_the_organization(ev, outsider_tenant, client, today):
+    from evaluation.models import ConflictDeclaration
+
+    expert = ev.evaluators["expert"]
+    client.force_login(expert)
+    url = reverse("evaluation:conflicts")
+    form = client.get(url).context["form"]
+    choices = set(form.fields["organization"].queryset)
+    assert ev.org in choices and outsider_tenant.org not in choices
+    # Another street's organization cannot be picked by id either.
+    client.post(url, {"organization": outsider_tenant.org.pk, "reason": "x"})
+    assert not ConflictDeclaration.objects.filter(evaluator=expert).exists()
+    response = client.post(url, {"organization": ev.org.pk, "reason": "本人任该组织理事"})
+    assert response.status_code == 302
+    assert ConflictDeclaration.objects.get(evaluator=expert).organization == ev.org
+    # Declared once: it leaves the list.
+    form = client.get(url).context["form"]
+    assert ev.org not in set(form.fields["organization"].queryset)
+
+
+def test_it_asks_for_the_organization_when_nothing_is_picked(ev, client, today):
+    client.force_login(ev.evaluators["expert"])
+    response = client.post(reverse("evaluation:conflicts"), {"reason": "x"})
+    assert response.status_code == 200
+    assert "请选择组织" in response.content.decode()
