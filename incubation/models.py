@@ -376,19 +376,6 @@ class CreditListing(TimeStampedModel):
         return f"{self.organization} · {self.get_list_kind_display()}"
 
 
-# --- Documents ------------------------------------------------------------------------------
-
-
-def document_path(instance, filename) -> str:
-    # Stored names are generated: a client's file name never reaches the storage (the
-    # original name is kept in ``original_name`` for the download).
-    return f"incubation/documents/{instance.organization_id}/{uuid.uuid4().hex}"
-
-
-class OrganizationDocumentQuerySet(OrganizationEventQuerySet):
-    def current(self):
-        return self.filter(superseded_at__isnull=True)
-
 class CheckpointOverride(TimeStampedModel):
     """A street administrator let an organization leave a stage whose party-building
     checkpoint (双孵六同步) was missing, with a reason. Written by
@@ -438,6 +425,19 @@ class CheckpointOverride(TimeStampedModel):
     def __str__(self):
         return f"{self.organization} · {self.get_stage_display()}"
 
+
+# --- Documents ------------------------------------------------------------------------------
+
+
+def document_path(instance, filename) -> str:
+    # Stored names are generated: a client's file name never reaches the storage (the
+    # original name is kept in ``original_name`` for the download).
+    return f"incubation/documents/{instance.organization_id}/{uuid.uuid4().hex}"
+
+
+class OrganizationDocumentQuerySet(OrganizationEventQuerySet):
+    def current(self):
+        return self.filter(superseded_at__isnull=True)
 
 
 class OrganizationDocument(TimeStampedModel):
