@@ -8,9 +8,10 @@ class FundingConfig(AppConfig):
 
     def ready(self):
         from evaluation.prefill import register_prefill
-        from funding import reminders, selectors
+        from funding import reminders, selectors, todos
 
         reminders.register_kinds()
+        todos.register()
         # The annual review form shows what the organization received in grants that year.
         register_prefill(
             "grants_received", _("Grants received (yuan)"), selectors.grants_received_total

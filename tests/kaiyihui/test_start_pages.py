@@ -30,7 +30,7 @@ def titles(user, today):
 
 
 def test_it_registers_a_source_per_app():
-    assert {"incubation", "evaluation", "jobs"} <= set(todo_sources())
+    assert {"incubation", "evaluation", "funding", "jobs"} <= set(todo_sources())
 
 
 def test_it_sorts_by_due_date_then_urgency(tenant, today):
@@ -196,3 +196,29 @@ def test_it_asks_for_the_organization_when_nothing_is_picked(ev, client, today):
     response = client.post(reverse("evaluation:conflicts"), {"reason": "x"})
     assert response.status_code == 200
     assert "请选择组织" in response.content.decode()
+
+
+# --- Funding -------------------------------------------------------------------------------
+
+
+def test_it_queues_grant_applications_per_role(tenant, outsider_tenant):
+    from funding.services.applications import application_transition
+    from funding.services.review import expert_assign
+    from funding.workflows import ApplicationStatus
+    from tests.funding.factories import make_call, make_draft, make_eligible
+
+    today = datetime.date.today()
+    call = make_call(tenant)
+    expert_assign(call=call, expert=tenant.evaluator, actor=tenant.street_admin)
+    make_eligible(tenant.org)
+    draft = make_draft(call, tenant.org, tenant.leader)
+    leader = [i for i in todos_for(tenant.leader, today) if i.source == "funding"]
+    assert [i.url for i in leader] == [reverse("funding:application", args=[draft.pk])]
+    assert leader[0].due == call.closes_on
+    application_transition(application=draft, to=ApplicationStatus.SUBMITTED, actor=tenant.leader)
+    staff = [i for i in todos_for(tenant.street_admin, today) if i.source == "funding"]
+    assert [(i.url, i.count) for i in staff] == [(reverse("funding:call_staff", args=[call.pk]), 1)]
+    expert = [i for i in todos_for(tenant.evaluator, today) if i.source == "funding"]
+    assert [i.url for i in expert] == [reverse("funding:review_score", args=[draft.pk])]
+    for user in (outsider_tenant.street_admin, outsider_tenant.leader, outsider_tenant.evaluator):
+        assert [i for i in todos_for(user, today) if i.source == "funding"] == []
