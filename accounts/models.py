@@ -95,6 +95,14 @@ class User(AbstractUser):
         related_name="users",
         verbose_name=_("community"),
     )
+    # Set when staff hand over a temporary password (accounts.care): until the person
+    # chooses their own, accounts.middleware keeps them on the password change page, so
+    # the password staff saw stops working at first use.
+    must_change_password = models.BooleanField(
+        _("must change password"),
+        default=False,
+        help_text=_("Sends the user to the password change page until they change it."),
+    )
 
     objects = PlatformUserManager()
 

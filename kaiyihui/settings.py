@@ -123,6 +123,8 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     # Holds a signed-in but unverified session at the code or set-up page (twofactor).
     "twofactor.middleware.TwoFactorMiddleware",
+    # Holds an account with a temporary password at the password change page (accounts).
+    "accounts.middleware.MustChangePasswordMiddleware",
     "audit.context.AuditActorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from accounts import views as accounts_views
 from kaiyihui import dossier_views, views
 from twofactor import views as twofactor_views
 
@@ -18,9 +19,11 @@ urlpatterns = [
     path("accounts/two-factor/", include("twofactor.urls")),
     path(
         "accounts/password/",
-        auth_views.PasswordChangeView.as_view(),
+        accounts_views.PasswordChangeView.as_view(),
         name="password_change",
     ),
+    path("accounts/password/reset/", include("accounts.password_urls")),
+    path("accounts/staff/", include("accounts.urls")),
     path(
         "accounts/password/done/",
         auth_views.PasswordChangeDoneView.as_view(),

@@ -231,6 +231,13 @@ def build_job(tenant) -> dict:
     return {"pk": job.pk}
 
 
+# --- Accounts --------------------------------------------------------------------------------
+
+
+def build_leader_account(tenant) -> dict:
+    return {"pk": tenant.leader.pk}
+
+
 # --- The registry ----------------------------------------------------------------------------
 
 
@@ -337,6 +344,21 @@ REGISTRY: dict[str, ObjectUrl] = {
     "jobs:detail": ObjectUrl(build_job, "street_admin", 200),
     "jobs:status": ObjectUrl(build_job, "street_admin", 200),
     "jobs:download": ObjectUrl(build_job, "street_admin", 200),
+    # accounts: account care by street staff (accounts/views.py). Only street admins and
+    # superusers reach it; every other role, and an account beyond the actor's power, get
+    # the 404 of a missing id. The actions are POST only.
+    "accounts:care_detail": ObjectUrl(build_leader_account, "street_admin", 200),
+    "accounts:care_set_active": ObjectUrl(
+        build_leader_account,
+        "street_admin",
+        302,
+        data=lambda t: {"active": "0", "confirm": "yes"},
+    ),
+    "accounts:care_reset_password": ObjectUrl(
+        build_leader_account, "street_admin", 200, data=lambda t: {"mode": "link"}
+    ),
+    "accounts:care_unlock": ObjectUrl(build_leader_account, "street_admin", 302),
+    "accounts:care_reset_2fa": ObjectUrl(build_leader_account, "street_admin", 302),
 }
 
 # Public by design, with the reason. Nothing else may be.
@@ -348,6 +370,9 @@ PUBLIC = {
     # The code printed on a grant agreement: organization, project title, year, amount,
     # the date it was recorded and the PDF's SHA-256 (funding.views.verify_agreement).
     "funding:verify_agreement": "verification of a printed grant agreement",
+    # Django's self-service password reset: the signed token in the link is the key; a
+    # wrong or used one shows "this link does not work" (accounts.password_urls).
+    "password_reset_confirm": "password reset link from an e-mail or from staff",
 }
 
 
