@@ -89,6 +89,10 @@ def home(request):
         "reviews": reviews,
         "startable": startable,
         "is_evaluator": Role.EVALUATOR in roles_of(user),
+        # Street staff work a cycle from its cockpit (counts, filters, paging).
+        "cockpit_cycles": list(Cycle.objects.visible_to(user).order_by("-year")[:5])
+        if user.is_superuser or Role.STREET_ADMIN in roles_of(user)
+        else [],
     }
     return render(request, "evaluation/home.html", context)
 

@@ -164,3 +164,11 @@ def test_it_keeps_cockpit_queries_constant(ev, client, count_queries, today):
         with count_queries() as counter:
             assert client.get(url).status_code == 200
         assert counter.count == before, counter.dump()
+
+
+def test_it_links_the_staff_review_list_to_the_cockpit(ev, client, today):
+    url = reverse("evaluation:cockpit", args=[ev.cycle.pk])
+    client.force_login(ev.staff)
+    assert url in client.get(reverse("evaluation:home")).content.decode()
+    client.force_login(ev.leader)
+    assert url not in client.get(reverse("evaluation:home")).content.decode()
