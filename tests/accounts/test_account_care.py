@@ -365,3 +365,51 @@ def test_it_answers_the_same_for_an_unknown_address(client, tenant):
 
     assert response.status_code == 302 and response.url == reverse("password_reset_done")
     assert mail.outbox == []
+
+
+def test_it_shows_the_care_link_to_street_staff_only(client, tenant):
+    client.force_login(tenant.street_admin)
+    assert reverse("accounts:care") in client.get(reverse("password_change")).content.decode()
+    client.force_login(tenant.community_staff)
+    assert reverse("accounts:care") not in client.get(reverse("password_change")).content.decode()
+
+
+def test_it_never_caches_the_handover_page(staff, tenant):
+    response = staff.post(_url("care_reset_password", tenant.leader), {"mode": "temporary"})
+
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_it_asks_for_the_second_factor_before_the_new_password(client, tenant, settings):
+    """A street admin must set up two-factor sign-in (production rule) and holds a
+    temporary password: the set-up page comes first and stays open, no back and forth."""
+    settings.KAIYIHUI_REQUIRE_2FA_ROLES = ("street_admin",)
+    root = UserFactory(username="root", is_superuser=True, is_staff=True)
+    client.force_login(root)
+    password = client.post(
+        _url("care_reset_password", tenant.street_admin), {"mode": "temporary"}
+    ).context["password"]
+    client.logout()
+
+    client.post(reverse("login"), {"username": "a-admin", "password": password})
+    first = client.get(reverse("incubation:organizations"))
+    assert first.status_code == 302 and first.url.startswith(reverse("twofactor:setup"))
+    assert client.get(reverse("twofactor:setup")).status_code == 200
+
+
+def test_a_new_account_chooses_its_password_through_the_link(staff, client, tenant):
+    staff.post(
+        reverse("accounts:care_create"),
+        {"username": "a-fresh", "role": Role.EVALUATOR},
+    )
+    fresh = User.objects.get(username="a-fresh")
+    link = staff.post(_url("care_reset_password", fresh), {"mode": "link"}).context["link"]
+    staff.logout()
+
+    form_page = client.get(link, follow=True)
+    client.post(
+        form_page.redirect_chain[-1][0],
+        {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+    )
+    fresh.refresh_from_db()
+    assert fresh.check_password(NEW_PASSWORD)
