@@ -151,8 +151,9 @@ def user_password_changed(*, user: User) -> None:
     """The person chose their own password (change page or reset link): the temporary
     one is gone, so is the obligation."""
     if user.must_change_password:
-        User.objects.filter(pk=user.pk).update(must_change_password=False)
+        # save(), not update(): the audit log records the flag going away.
         user.must_change_password = False
+        user.save(update_fields=["must_change_password"])
 
 
 def account_unlock(*, user: User, actor) -> int:
