@@ -1,4 +1,6 @@
+from django.conf import settings
 from django.http import FileResponse, HttpResponseBadRequest, StreamingHttpResponse
+from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.cache import patch_cache_control
 
@@ -96,3 +98,46 @@ class PrivatePagesMiddleware:
         ):
             patch_cache_control(response, private=True, no_store=True)
         return response
+
+
+class FriendlyErrorPagesMiddleware:
+    """With DEBUG on, Django answers a 404 and a 500 with its technical pages (URL list,
+    settings, traceback). The demo runs with DEBUG on, so its users would meet those
+    English debugging pages; this puts the platform's Chinese 404.html / 500.html in
+    their place, exactly what production shows through handler404 / handler500.
+
+    Only responses Django produced for an error are replaced: a text page with status
+    404 or 500 (a JSON answer keeps its body). The 500 has been logged with its traceback
+    before it reaches here. ``KAIYIHUI_DEBUG_PAGES=true`` keeps the technical pages for a
+    developer. With DEBUG off nothing changes: the handlers already render these pages.
+    Sits innermost (before axes only), where Django renders its own error handlers, so
+    the page sees the user, the messages and the CSP nonce like any view.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code not in (404, 500) or not settings.DEBUG:
+            return response
+        if getattr(settings, "KAIYIHUI_DEBUG_PAGES", False) or response.streaming:
+            return response
+        if not response.get("Content-Type", "").startswith("text/"):
+            return response
+        if _is_file_path(request.path_info):
+            return response
+        template = "404.html" if response.status_code == 404 else "500.html"
+        friendly = render(request, template, status=response.status_code)
+        # Headers set on the way in (Vary, a cookie) stay; the body and its type change.
+        for header, value in response.items():
+            if header.lower() not in ("content-type", "content-length"):
+                friendly.headers.setdefault(header, value)
+        friendly.cookies = response.cookies
+        return friendly
+
+
+def _is_file_path(path: str) -> bool:
+    """Static and media files are not pages: a missing one keeps Django's plain answer."""
+    prefixes = [settings.STATIC_URL, settings.MEDIA_URL]
+    return any(prefix and prefix.startswith("/") and path.startswith(prefix) for prefix in prefixes)

@@ -128,6 +128,8 @@ MIDDLEWARE = [
     "audit.context.AuditActorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # With DEBUG on, the Chinese 404.html / 500.html instead of Django's technical pages.
+    "kaiyihui.middleware.FriendlyErrorPagesMiddleware",
     # Last, as django-axes asks: it turns a lock-out into our Chinese lock-out page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -377,6 +379,9 @@ LOGGING = {
 PLATFORM_NAME = _("Kaiyihui Social Organization Service Platform")
 # The documented demo logins (seed_demo refuses to run with debug off).
 DEMO_PASSWORD = "kaiyihui2026"  # nosec B105
+# With DEBUG on, users still get the Chinese 404 / 500 pages (the demo runs with DEBUG);
+# true shows Django's technical pages instead, for a developer chasing an error.
+KAIYIHUI_DEBUG_PAGES = env_bool("KAIYIHUI_DEBUG_PAGES", default=False)
 # The platform's public address: links in e-mails and the QR code printed on evaluation
 # reports (made by workers, which have no request to take the host from).
 PLATFORM_BASE_URL = env.str("PLATFORM_BASE_URL", default="http://127.0.0.1:8000")
