@@ -8,9 +8,10 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Community, Street
 from accounts.power import groups_grantable_by
 from accounts.roles import Role
+from core.forms import PortalForm
 
 
-class AccountCreateForm(forms.Form):
+class AccountCreateForm(PortalForm):
     username = forms.CharField(label=_("User name"), max_length=150)
     full_name = forms.CharField(label=_("full name"), max_length=50, required=False)
     email = forms.EmailField(label=_("E-mail"), required=False)

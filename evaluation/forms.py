@@ -1,14 +1,16 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import PortalForm, PortalModelForm
 from core.identifiers import normalize_code, normalize_filing_number
+from core.widgets import DateInput
 from evaluation.choices import EvaluatorGroup
 from evaluation.models import Review
 from evaluation.selectors import points_text
 from evaluation.services.reviews import FORM_FIELDS
 
 
-class ReviewForm(forms.ModelForm):
+class ReviewForm(PortalModelForm):
     """The leader's form, with one self-assessment field per applicable item."""
 
     class Meta:
@@ -54,11 +56,11 @@ class ReviewForm(forms.ModelForm):
         }
 
 
-class AttachmentForm(forms.Form):
+class AttachmentForm(PortalForm):
     file = forms.FileField(label=_("Attachment"))
 
 
-class ScoreForm(forms.Form):
+class ScoreForm(PortalForm):
     comment = forms.CharField(
         label=_("Overall comment"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -95,7 +97,7 @@ class ScoreForm(forms.Form):
         }
 
 
-class ConflictForm(forms.Form):
+class ConflictForm(PortalForm):
     # Evaluators pick the organization from their street's list; typing its code stays
     # possible (pasted from a document) but is never needed.
     organization = forms.ModelChoiceField(label=_("Organization"), queryset=None, required=False)
@@ -128,18 +130,16 @@ class ConflictForm(forms.Form):
         return normalize_filing_number(raw)
 
 
-class ReturnForm(forms.Form):
+class ReturnForm(PortalForm):
     comment = forms.CharField(label=_("What to revise"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class ExtensionForm(forms.Form):
-    until = forms.DateField(
-        label=_("Extension until"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+class ExtensionForm(PortalForm):
+    until = forms.DateField(label=_("Extension until"), widget=DateInput())
     reason = forms.CharField(label=_("Reason"), max_length=300, required=False)
 
 
-class AssignForm(forms.Form):
+class AssignForm(PortalForm):
     evaluator = forms.ModelChoiceField(label=_("Evaluator"), queryset=None)
     group = forms.ChoiceField(label=_("Group"), choices=EvaluatorGroup.choices)
 

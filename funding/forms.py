@@ -7,16 +7,14 @@ from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Community
+from core.forms import PortalForm, PortalModelForm
+from core.widgets import DateInput
 from funding.choices import AcceptanceResult
 from funding.models import Application
 from funding.services.applications import EDITABLE_FIELDS
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-
-class ApplicationForm(forms.ModelForm):
+class ApplicationForm(PortalModelForm):
     class Meta:
         model = Application
         fields = list(EDITABLE_FIELDS)
@@ -31,7 +29,7 @@ class ApplicationForm(forms.ModelForm):
         self.fields["target_community"].queryset = Community.objects.filter(street=street)
 
 
-class BudgetLineForm(forms.Form):
+class BudgetLineForm(PortalForm):
     item = forms.CharField(label=_("item"), max_length=200)
     amount = forms.DecimalField(
         label=_("amount (yuan)"), max_digits=14, decimal_places=2, min_value=Decimal("0.01")
@@ -42,11 +40,11 @@ class BudgetLineForm(forms.Form):
 BudgetLineFormSet = formset_factory(BudgetLineForm, extra=2, can_delete=True)
 
 
-class AttachmentForm(forms.Form):
+class AttachmentForm(PortalForm):
     file = forms.FileField(label=_("file"))
 
 
-class ReportForm(forms.Form):
+class ReportForm(PortalForm):
     content = forms.CharField(label=_("report"), widget=forms.Textarea(attrs={"rows": 8}))
     spent_amount = forms.DecimalField(
         label=_("amount spent so far (yuan)"), max_digits=14, decimal_places=2, min_value=0
@@ -54,7 +52,7 @@ class ReportForm(forms.Form):
     file = forms.FileField(label=_("attachment"), required=False)
 
 
-class ScoreForm(forms.Form):
+class ScoreForm(PortalForm):
     def __init__(self, *args, criteria=(), initial_scores=None, **kwargs):
         super().__init__(*args, **kwargs)
         initial_scores = initial_scores or {}
@@ -71,7 +69,7 @@ class ScoreForm(forms.Form):
         return {int(name[1:]): value for name, value in self.cleaned_data.items()}
 
 
-class ConflictForm(forms.Form):
+class ConflictForm(PortalForm):
     organization = forms.TypedChoiceField(label=_("organization"), coerce=int)
     reason = forms.CharField(label=_("reason"), max_length=300)
 
@@ -80,7 +78,7 @@ class ConflictForm(forms.Form):
         self.fields["organization"].choices = [(o.pk, o.name) for o in organizations]
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(PortalForm):
     amount = forms.DecimalField(
         label=_("amount awarded (yuan)"), max_digits=14, decimal_places=2, required=False
     )
@@ -89,20 +87,20 @@ class DecisionForm(forms.Form):
     )
 
 
-class AgreementForm(forms.Form):
+class AgreementForm(PortalForm):
     signed_on = forms.DateField(label=_("agreement signed on"), widget=DateInput())
 
 
-class AcceptanceForm(forms.Form):
+class AcceptanceForm(PortalForm):
     result = forms.ChoiceField(label=_("acceptance result"), choices=AcceptanceResult.choices)
 
 
-class TerminationForm(forms.Form):
+class TerminationForm(PortalForm):
     reason = forms.CharField(
         label=_("termination reason"), widget=forms.Textarea(attrs={"rows": 3})
     )
 
 
-class PaymentForm(forms.Form):
+class PaymentForm(PortalForm):
     paid_on = forms.DateField(label=_("paid on"), widget=DateInput())
     reference = forms.CharField(label=_("payment reference"), max_length=100)
