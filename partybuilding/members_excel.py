@@ -41,6 +41,7 @@ from core.identifiers import (
     mask_phone,
     normalize_code,
     normalize_filing_number,
+    normalize_name,
     validate_mobile_or_phone,
     validate_resident_id,
 )
@@ -369,12 +370,14 @@ def _resolve_branches(rows: list[MemberRow], street, actor) -> None:
     organizations = PartyOrganization.objects.filter(street=street)
     if actor is not None:
         organizations = organizations.visible_to(actor)
-    by_name = {org.name: org for org in organizations.select_related("street")}
+    # By the name's key, unique per street: a name pasted with a zero-width space or typed
+    # with full-width digits finds its branch.
+    by_key = {org.name_key: org for org in organizations.select_related("street")}
     allowed: dict[int, tuple[bool, str]] = {}
     for row in rows:
         if not row.branch_name:
             continue
-        branch = by_name.get(row.branch_name)
+        branch = by_key.get(normalize_name(row.branch_name))
         if branch is None:
             row.fail(
                 BRANCH,
@@ -413,7 +416,7 @@ def _resolve_organizations(rows: list[MemberRow], street) -> None:
             uscc_keys.add(uscc)
             filing_keys.add(filing)
         elif row.organization_name:
-            names.add(row.organization_name)
+            names.add(normalize_name(row.organization_name))
     by_uscc, by_filing, by_name = {}, {}, {}
     for chunk in _chunks(sorted(uscc_keys | filing_keys)):
         for org in in_street.filter(Q(uscc__in=chunk) | Q(filing_number__in=chunk)):
@@ -422,8 +425,9 @@ def _resolve_organizations(rows: list[MemberRow], street) -> None:
             if org.filing_number:
                 by_filing[org.filing_number] = org
     for chunk in _chunks(sorted(names)):
-        for org in in_street.filter(name__in=chunk).order_by("community__name"):
-            by_name.setdefault(org.name, []).append(org)
+        # By key, like the names are kept unique (one per community).
+        for org in in_street.filter(name_key__in=chunk).order_by("community__name"):
+            by_name.setdefault(org.name_key, []).append(org)
     for row in rows:
         if row.organization_code:
             uscc, filing = _organization_keys(row.organization_code)
@@ -439,7 +443,9 @@ def _resolve_organizations(rows: list[MemberRow], street) -> None:
                     % {"street": street.name, "value": row.organization_code},
                 )
                 continue
-            if row.organization_name and row.organization_name != org.name:
+            if row.organization_name and normalize_name(row.organization_name) != normalize_name(
+                org.name
+            ):
                 row.fail(
                     ORGANIZATION,
                     "organization_mismatch",
@@ -453,7 +459,7 @@ def _resolve_organizations(rows: list[MemberRow], street) -> None:
                 continue
             row.values["organization"] = org
         elif row.organization_name:
-            found = by_name.get(row.organization_name, [])
+            found = by_name.get(normalize_name(row.organization_name), [])
             if not found:
                 row.fail(
                     ORGANIZATION,

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Community, Street
 from accounts.roles import Role
 from accounts.scoping import NOTHING, ScopedQuerySet, ScopePaths
+from core.fields import NameKeyField
 from core.models import TimeStampedModel
 from incubation.models import Organization
 from partybuilding.choices import (
@@ -73,6 +74,9 @@ class PartyOrganization(TimeStampedModel):
     )
     kind = models.CharField(_("kind"), max_length=20, choices=PartyOrgKind.choices)
     name = models.CharField(_("name"), max_length=200)
+    # What names are compared by: "凯旋街道第一党支部" and a copy with a zero-width space
+    # or full-width digits are the same party organization (core.identifiers.normalize_name).
+    name_key = NameKeyField(_("name key"), max_length=200)
     establishment = models.CharField(
         _("establishment"), max_length=20, choices=Establishment.choices, blank=True
     )
@@ -103,7 +107,10 @@ class PartyOrganization(TimeStampedModel):
         verbose_name_plural = _("party organizations")
         ordering = ["street", "kind", "name"]
         constraints = [
-            models.UniqueConstraint(fields=["street", "name"], name="party_org_unique_name"),
+            # On the key, not the name: a look-alike name is the same name.
+            models.UniqueConstraint(
+                fields=["street", "name_key"], name="party_org_unique_name_key"
+            ),
             models.CheckConstraint(
                 condition=Q(term_end__isnull=True)
                 | Q(term_start__isnull=True)
@@ -117,6 +124,12 @@ class PartyOrganization(TimeStampedModel):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, update_fields=None, **kwargs):
+        # A save limited to some fields would leave the name's key stale on a rename.
+        if update_fields is not None and "name" in update_fields:
+            update_fields = {*update_fields, "name_key"}
+        super().save(*args, update_fields=update_fields, **kwargs)
 
 
 class PartyCoverageQuerySet(PartyScopedQuerySet):
@@ -400,7 +413,9 @@ class DevelopmentEvent(models.Model):
         ordering = ["-on", "-pk"]
 
     def __str__(self):
-        return f"{self.development}: {self.from_stage} → {self.to_stage}"
+        return (
+            f"{self.development}: {self.get_from_stage_display()} → {self.get_to_stage_display()}"
+        )
 
 
 class PartyActivityQuerySet(PartyScopedQuerySet):

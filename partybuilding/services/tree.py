@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import ActionRefused
+from core.identifiers import clean_name, normalize_name
 from incubation.rules import add_years
 from partybuilding.choices import ALLOWED_PARENTS, Establishment, MemberStatus, PartyOrgKind
 from partybuilding.models import PartyMember, PartyOrganization
@@ -39,9 +40,33 @@ def _kind_labels(kinds) -> str:
     return " / ".join(str(PartyOrgKind(kind).label) for kind in sorted(k for k in kinds if k))
 
 
+def name_taken_by(party_org: PartyOrganization) -> PartyOrganization | None:
+    """Another party organization of ``party_org``'s street whose name is the same once
+    normalized (a zero-width space, full-width digits or other spacing make no new name)."""
+    if not party_org.street_id or not party_org.name:
+        return None
+    return (
+        PartyOrganization.objects.filter(
+            street_id=party_org.street_id, name_key=normalize_name(party_org.name)
+        )
+        .exclude(pk=party_org.pk)
+        .only("pk", "name")
+        .first()
+    )
+
+
 def _clean(party_org: PartyOrganization) -> None:
-    """Check the tree rules, set ``term_years`` from the kind and run ``full_clean``."""
+    """Check the name and the tree rules, set ``term_years`` from the kind and run
+    ``full_clean``."""
     errors = {}
+    # Stored without invisible characters; compared (here and by the database) by its key.
+    party_org.name = clean_name(party_org.name)
+    PartyOrganization._meta.get_field("name_key").refresh(party_org)
+    holder = name_taken_by(party_org)
+    if holder is not None:
+        errors["name"] = _("This street already has a party organization named %(name)s.") % {
+            "name": holder.name
+        }
     kind = PartyOrgKind(party_org.kind)
     parent = party_org.parent
     allowed = ALLOWED_PARENTS[kind]
@@ -115,7 +140,7 @@ def party_org_create(
     party_org = PartyOrganization(
         street=street,
         kind=kind,
-        name=(name or "").strip(),
+        name=name or "",
         parent=parent,
         community=community,
         establishment=establishment or "",
@@ -165,8 +190,6 @@ def party_org_update(*, party_org: PartyOrganization, actor, **changes) -> Party
         return current
     for field in changed:
         setattr(current, field, changes[field])
-    if "name" in changed:
-        current.name = (current.name or "").strip()
     if "parent" in changed and current.parent is not None:
         # Moving a node needs the right over where it lands, too.
         refuse_unless(can_manage_party(actor, current.parent))
