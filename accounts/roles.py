@@ -40,7 +40,6 @@ ROLE_PERMISSIONS = {
         "funding.*",
         "kaiyihui.*",
         "jobs.view_job",
-        "django_celery_beat.view_*",
     ],
     Role.COMMUNITY_STAFF: [
         "accounts.view_community",
@@ -72,10 +71,6 @@ def roles_of(user) -> frozenset[str]:
         cached = frozenset(code for code in codes if code in Role.values)
         user._role_codes = cached
     return cached
-
-
-def has_role(user, role: str) -> bool:
-    return role in roles_of(user)
 
 
 def sync_roles_after_migrate(sender, **kwargs):

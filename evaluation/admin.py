@@ -15,8 +15,17 @@ from core.errors import ActionRefused
 from evaluation.admin_forms import CycleAdminForm
 from evaluation.jobs import KIND as REPORTS_JOB
 from evaluation.models import ConflictDeclaration, Cycle, Indicator, IndicatorTemplate, Review
-from evaluation.services.cycles import CYCLE_FIELDS, cycle_change_status, cycle_create
-from evaluation.services.templates import template_new_version, template_sync_dimension_points
+from evaluation.services.cycles import (
+    CYCLE_FIELDS,
+    cycle_change_status,
+    cycle_create,
+    cycle_update,
+)
+from evaluation.services.templates import (
+    template_new_version,
+    template_save,
+    template_sync_dimension_points,
+)
 from evaluation.workflows import CycleStatus, ReviewStatus
 from jobs.services import job_start
 
@@ -61,13 +70,15 @@ class IndicatorTemplateAdmin(ScopedAdminMixin, admin.ModelAdmin):
         return super().has_change_permission(request, obj)
 
     def save_model(self, request, obj, form, change):
-        if not change:
-            if not request.user.street_id:
-                raise PermissionDenied
-            obj.street_id = request.user.street_id
-        super().save_model(request, obj, form, change)
+        try:
+            template_save(template=obj, actor=request.user)
+        except ActionRefused as exc:
+            raise PermissionDenied(exc.message) from exc
 
     def save_related(self, request, form, formsets, change):
+        # The indicator rows of an unfrozen template are plain data: no state, each change
+        # logged by audit.recorder; the dimensions' points are summed again just below.
+        # services-only: ok inline rows of an unfrozen template
         super().save_related(request, form, formsets, change)
         # A dimension's maximum is the sum of its items.
         template_sync_dimension_points(form.instance)
@@ -107,8 +118,11 @@ class CycleAdmin(ScopedAdminMixin, admin.ModelAdmin):
         return format_html('<a href="{}">{}</a>', url, _("Annual reviews"))
 
     def save_model(self, request, obj, form, change):
-        if change:  # the form checked the rules (CycleAdminForm)
-            obj.save()
+        if change:
+            try:
+                cycle_update(cycle=obj, actor=request.user)
+            except (ActionRefused, ValidationError) as exc:
+                raise PermissionDenied(str(exc)) from exc
             return
         try:
             created = cycle_create(

@@ -263,13 +263,6 @@ def report_bytes(review: Review, **_ignored) -> bytes | None:
     return certified_bytes(document) if document is not None else None
 
 
-def report_date(review: Review) -> datetime.date | None:
-    """The report's date: the day the review was finalized, never the day it is read."""
-    document = _document(review)
-    stamp = document.issued_at if document is not None else review.finalized_at
-    return timezone.localdate(stamp) if stamp else None
-
-
 def report_pending(review: Review) -> bool:
     """Issued but not rendered yet."""
     document = _document(review)

@@ -1,6 +1,5 @@
 """Reads of evaluation: scoping, eligibility, the indicator tree, comparisons."""
 
-import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -15,7 +14,7 @@ from evaluation.models import (
     Review,
     ReviewVersion,
 )
-from evaluation.workflows import AssignmentStatus, CycleStatus, ReviewStatus
+from evaluation.workflows import AssignmentStatus, ReviewStatus
 from incubation.choices import AnnualReviewResult
 from incubation.rules import add_years
 from incubation.selectors import blocking_reasons
@@ -88,10 +87,6 @@ def previous_result(org, year: int) -> str:
     if not result and org.last_annual_review_year == year:
         result = org.last_annual_review_result
     return result
-
-
-def open_cycle(street, today: datetime.date | None = None) -> Cycle | None:
-    return Cycle.objects.filter(street=street, status=CycleStatus.OPEN).order_by("-year").first()
 
 
 def reviews_for(user):

@@ -64,8 +64,7 @@ class FundAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         if change:
-            obj.full_clean()
-            obj.save(update_fields=["name", "established_on", "updated_at"])
+            foundation.fund_update(fund=obj, actor=request.user)
             return
         created = foundation.fund_create(
             street=obj.street,
@@ -80,11 +79,10 @@ class FundAdmin(ScopedAdminMixin, admin.ModelAdmin):
     def save_formset(self, request, form, formset, change):
         units = formset.save(commit=False)
         for unit in formset.deleted_objects:
-            unit.delete()
+            foundation.council_unit_remove(unit=unit, actor=request.user)
         for unit in units:
             if unit.pk:
-                unit.full_clean()
-                unit.save()
+                foundation.council_unit_update(unit=unit, actor=request.user)
             else:
                 foundation.council_unit_add(
                     fund=form.instance,

@@ -1,4 +1,4 @@
-"""Excel import and export pages for the organization admin (on ``core.admin_excel``).
+"""Excel import and export pages for the organization admin (on ``jobs.admin_excel``).
 
 Import is two steps: the upload is checked in full and previewed (counts and every error,
 nothing written); only a file without errors can then be confirmed, which imports it in one
@@ -10,7 +10,7 @@ errors, and after a day if abandoned.
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.admin_excel import MAX_UPLOAD_BYTES, ExcelImportAdminMixin, ExcelUploadForm
+from jobs.admin_excel import MAX_UPLOAD_BYTES, ExcelImportAdminMixin, ExcelUploadForm
 from incubation.excel import export_organizations, import_organizations
 from incubation.resources import FIRST_DATA_LINE, HEADERS
 

@@ -74,6 +74,13 @@ def _progress_reporter(job: Job):
     return progress
 
 
+def job_note(*, job: Job, message: str) -> None:
+    """The runner's summary on the job while it runs (the counts of an import), written
+    at once so the job page shows it; the rest of the row is ``job_run``'s."""
+    job.message = message
+    Job.objects.filter(pk=job.pk).update(message=job.message, updated_at=timezone.now())
+
+
 def job_run(job_id: int) -> Job | None:
     """Run one job to its end. A finished job is left alone, so a redelivered task message
     does nothing twice; a job found ``running`` was interrupted and runs again (its runner

@@ -1,4 +1,4 @@
-"""Excel import and export pages for the party member admin (on ``core.admin_excel``, the
+"""Excel import and export pages for the party member admin (on ``jobs.admin_excel``, the
 pattern of ``incubation.admin_excel``).
 
 Import is two steps: the upload is checked in full and previewed (counts and every error,
@@ -14,7 +14,7 @@ superusers, like the list; a masked file says so and cannot be imported back.
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.admin_excel import ExcelImportAdminMixin
+from jobs.admin_excel import ExcelImportAdminMixin
 from partybuilding.members_excel import (
     FIRST_DATA_LINE,
     HEADERS,

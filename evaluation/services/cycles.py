@@ -71,6 +71,28 @@ def cycle_create(*, street, year: int, template, opens_on, deadline, actor, **op
     return cycle
 
 
+@transaction.atomic
+def cycle_update(*, cycle: Cycle, actor) -> Cycle:
+    """Save the settings changed on ``cycle`` (the admin's form). Never its status, which
+    only ``cycle_change_status`` moves; year and template only while it is a draft; a
+    closed cycle not at all."""
+    if actor is not None:
+        refuse_unless((_is_street_staff(actor), _("Only street staff may do this.")))
+    stored = Cycle.objects.select_for_update().get(pk=cycle.pk)
+    if stored.status == CycleStatus.CLOSED:
+        raise ActionRefused(
+            _("The %(year)s cycle is closed; its settings stay as they are.")
+            % {"year": stored.year}
+        )
+    fields = ["opens_on", "deadline", *CYCLE_FIELDS, "updated_at"]
+    if stored.status == CycleStatus.DRAFT:
+        fields += ["year", "template"]
+    clean_cycle(cycle)
+    cycle.full_clean()
+    cycle.save(update_fields=fields)
+    return cycle
+
+
 def cycle_change_status(*, cycle: Cycle, to_status: str, actor) -> CycleEvent | None:
     """The one way a cycle's status changes. Opening freezes its template and tells every
     leader (after commit)."""

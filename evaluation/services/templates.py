@@ -5,6 +5,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from core.errors import ActionRefused
 from evaluation.choices import IndicatorScope
 from evaluation.models import Indicator, IndicatorTemplate
 from evaluation.services._common import refuse_unless
@@ -106,6 +107,26 @@ def template_seed_default(*, street, actor=None) -> IndicatorTemplate:
 
 
 @transaction.atomic
+def template_save(*, template: IndicatorTemplate, actor) -> IndicatorTemplate:
+    """Create a template in the actor's street or save its changed name (the admin's
+    form). A frozen template is used by a cycle and stays as it is."""
+    from evaluation.permissions import _is_street_staff
+
+    refuse_unless((_is_street_staff(actor), _("Only street staff may do this.")))
+    if template.pk is None:
+        if not actor.street_id:
+            raise ActionRefused(_("Only street staff may do this."))
+        template.street_id = actor.street_id
+    elif IndicatorTemplate.objects.filter(pk=template.pk, frozen=True).exists():
+        raise ActionRefused(
+            _("The template “%(name)s” is frozen: a cycle uses it. Make a new version instead.")
+            % {"name": template.name}
+        )
+    template.full_clean()
+    template.save()
+    return template
+
+
 def template_new_version(*, template: IndicatorTemplate, actor) -> IndicatorTemplate:
     """Copy a template into the next version (editable); the old one stays with its
     cycles."""

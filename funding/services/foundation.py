@@ -55,6 +55,28 @@ def council_unit_add(
 
 
 @transaction.atomic
+def fund_update(*, fund: Fund, actor) -> Fund:
+    """Save a changed name or founding date (the admin's form). The seed and the balance
+    are the ledger's: never written here."""
+    refuse_unless(can_manage_fund(actor, fund))
+    fund.full_clean()
+    fund.save(update_fields=["name", "established_on", "updated_at"])
+    return fund
+
+
+def council_unit_update(*, unit: CouncilUnit, actor) -> CouncilUnit:
+    refuse_unless(can_manage_fund(actor, unit.fund))
+    unit.full_clean()
+    unit.save(update_fields=["name", "joined_on", "representative", "updated_at"])
+    return unit
+
+
+def council_unit_remove(*, unit: CouncilUnit, actor) -> None:
+    refuse_unless(can_manage_fund(actor, unit.fund))
+    unit.delete()
+
+
+@transaction.atomic
 def donation_record(
     *,
     fund: Fund,

@@ -7,7 +7,7 @@ import io
 import pytest
 from django.urls import reverse
 
-from core.admin_excel import IMPORT_JOB
+from jobs.admin_excel import IMPORT_JOB
 from core.xlsx_guard import guarded_rows, reading_limits
 from incubation.models import Organization
 from incubation.resources import NAME

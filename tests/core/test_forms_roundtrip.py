@@ -534,14 +534,14 @@ def b_balance_check(t):
 
 
 def b_excel_upload(t):
-    from core.admin_excel import ExcelUploadForm
+    from jobs.admin_excel import ExcelUploadForm
 
     return lambda data=None, files=None: ExcelUploadForm(data, _picked(data, _xlsx))
 
 
 BUILDERS = {
     "accounts.forms.AccountCreateForm": b_account_create,
-    "core.admin_excel.ExcelUploadForm": b_excel_upload,
+    "jobs.admin_excel.ExcelUploadForm": b_excel_upload,
     "evaluation.admin_forms.CycleAdminForm": b_cycle_admin,
     "evaluation.forms.AssignForm": b_assign,
     "evaluation.forms.AttachmentForm": b_review_attachment,

@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from accounts.models import Community
-from core.management_base import street_from_option
+from accounts.management_base import street_from_option
 from incubation.excel import export_organizations
 from incubation.models import Organization
 

@@ -1,4 +1,4 @@
-from core.management_base import ExcelImportCommand, street_from_option
+from accounts.management_base import ExcelImportCommand, street_from_option
 from incubation.excel import import_organizations
 
 __all__ = ["Command", "street_from_option"]

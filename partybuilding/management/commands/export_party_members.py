@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
-from core.management_base import street_from_option
+from accounts.management_base import street_from_option
 from partybuilding.members_excel import export_members
 from partybuilding.models import PartyMember
 

@@ -1,4 +1,4 @@
-from core.management_base import ExcelImportCommand
+from accounts.management_base import ExcelImportCommand
 from partybuilding.members_excel import import_members
 
 

@@ -45,6 +45,7 @@ MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 PENDING_MAX_AGE_SECONDS = 24 * 3600
 # A job's file is kept while the job may still be retried, then swept like the others.
 JOB_FILE_MAX_AGE_SECONDS = 7 * 24 * 3600
+# The kind is stored in job rows: it keeps the name from when this module lived in core.
 IMPORT_JOB = "core.excel_import"
 # Errors written into the job's message; all of them are in its CSV file.
 JOB_MESSAGE_ERRORS = 50
@@ -307,6 +308,7 @@ def run_excel_import(job, progress):
     left nothing behind and runs again from the file; the file is deleted after the commit.
     Errors go into the job's message and a CSV file to download."""
     from accounts.models import User
+    from jobs.services import job_note
 
     params = job.params
     path = _job_dir() / f"{params['token']}.xlsx"
@@ -327,8 +329,7 @@ def run_excel_import(job, progress):
     with reading_limits(seconds=seconds, on_line=on_line):
         report = model_admin.import_excel(path, street=street, actor=actor, dry_run=False)
     path.unlink(missing_ok=True)
-    job.message = _job_message(report)
-    type(job).objects.filter(pk=job.pk).update(message=job.message)
+    job_note(job=job, message=_job_message(report))
     if report.ok:
         return None
     return f"import-errors-{job.pk}.csv", _errors_csv(report)
