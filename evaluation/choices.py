@@ -30,6 +30,8 @@ class ReviewEventKind(models.TextChoices):
     SCORES_REOPENED = "scores_reopened", _("Scores reopened")
     GRADE_DROPPED = "grade_dropped", _("Grade dropped one level")
     REPORT = "report", _("Report generated")
+    ATTACHED = "attached", _("Attachment added")
+    DETACHED = "detached", _("Attachment removed")
 
 
 DEFAULT_THRESHOLDS = {"5A": 900, "4A": 800, "3A": 700, "2A": 600}

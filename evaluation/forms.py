@@ -22,6 +22,14 @@ class ReviewForm(PortalModelForm):
             "party_section": forms.Textarea(attrs={"rows": 5}),
         }
 
+    # In the same form as the text, so adding a file saves what was typed (issue 14: a
+    # separate upload form threw the typed text away).
+    attachment = forms.FileField(
+        label=_("Add an attachment"),
+        required=False,
+        help_text=_("PDF, images or Office files, at most 20 MB each."),
+    )
+
     def __init__(self, *args, items=(), **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():

@@ -65,6 +65,35 @@ def can_edit_review(user, review, today=None) -> Decision:
     return window_open(review, today)
 
 
+def attachments_sent(review) -> set[int]:
+    """Ids of the attachments that went out with a submitted version of ``review``."""
+    sent: set[int] = set()
+    for version in review.versions.all():
+        ids = version.data.get("attachment_ids")
+        if ids is None:
+            # A version from before the ids were recorded: what existed when it went out.
+            ids = review.attachments.filter(created_at__lte=version.submitted_at).values_list(
+                "pk", flat=True
+            )
+        sent.update(ids)
+    return sent
+
+
+def can_remove_attachment(user, attachment, today=None, *, sent=None) -> Decision:
+    """While the leader may edit the review, a file added since the last submission may be
+    removed; one that went out with a submitted version stays, as that version's record.
+    ``sent`` (from attachments_sent) saves the queries when a page asks for every file."""
+    review = attachment.review
+    allowed, reason = can_edit_review(user, review, today)
+    if not allowed:
+        return allowed, reason
+    if attachment.pk in (attachments_sent(review) if sent is None else sent):
+        return False, _("%(name)s went out with a submitted version and stays on record.") % {
+            "name": attachment.name
+        }
+    return True, ""
+
+
 def can_return_review(user, review) -> Decision:
     if not _is_street_staff(user):
         return False, _("Only street staff may do this.")

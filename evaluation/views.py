@@ -15,6 +15,7 @@ from accounts.models import User
 from accounts.roles import Role, roles_of
 from accounts.scoping import get_visible_or_404
 from core.errors import ActionRefused
+from core.http import redirect_after_post
 from core.queue import enqueue
 from evaluation import permissions as perms
 from evaluation.forms import (
@@ -44,6 +45,7 @@ from evaluation.selectors import (
 )
 from evaluation.services.reviews import (
     review_attach,
+    review_detach,
     review_grant_extension,
     review_missing,
     review_return,
@@ -146,13 +148,45 @@ def _prefill_rows(review) -> list[tuple[str, str]]:
     ]
 
 
+def _attach_and_detach(request, review, form) -> None:
+    """The file chosen in the review form, and the attachment whose remove button was
+    pressed (another review's attachment is a 404)."""
+    upload = form.cleaned_data.get("attachment")
+    if upload:
+        try:
+            review_attach(review=review, uploaded=upload, actor=request.user)
+        except ValidationError as exc:
+            messages.success(request, _("Draft saved."))
+            raise ValidationError({"attachment": exc.messages}) from None
+        messages.success(request, _("Attachment added."))
+    remove = request.POST.get("remove")
+    if remove:
+        attachment = get_visible_or_404(
+            ReviewAttachment.objects.filter(review=review), request.user, pk=_int_or_404(remove)
+        )
+        review_detach(attachment=attachment, actor=request.user)
+        messages.success(request, _("Attachment removed."))
+
+
+def _int_or_404(value) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise Http404 from None
+
+
+def _attachment_rows(user, review, attachments):
+    sent = perms.attachments_sent(review)
+    return [(a, perms.can_remove_attachment(user, a, sent=sent)[0]) for a in attachments]
+
+
 @login_required
 def review_detail(request, pk):
     review = _review(request, pk)
     user = request.user
     items = applicable_items(review)
     can_edit, edit_reason = perms.can_edit_review(user, review)
-    form = ReviewForm(request.POST or None, instance=review, items=items)
+    form = ReviewForm(request.POST or None, request.FILES or None, instance=review, items=items)
     if request.method == "POST":
         if not can_edit:
             messages.error(request, edit_reason)
@@ -165,6 +199,8 @@ def review_detail(request, pk):
                     self_assessment=form.self_assessment_values(),
                     **form.changes(),
                 )
+                # The typed text is saved first: a file refused below loses nothing.
+                _attach_and_detach(request, review, form)
                 if request.POST.get("action") == "submit":
                     review_submit(review=review, actor=user)
                     messages.success(request, _("Review submitted."))
@@ -175,7 +211,7 @@ def review_detail(request, pk):
             except ActionRefused as exc:
                 form.add_error(None, exc.message)
             else:
-                return redirect("evaluation:review", pk=review.pk)
+                return redirect_after_post(request, "evaluation:review", pk=review.pk)
     is_staff = user.is_superuser or Role.STREET_ADMIN in roles_of(user)
     context = {
         "review": review,
@@ -186,7 +222,9 @@ def review_detail(request, pk):
         "missing": review_missing(review) if can_edit else [],
         "prefill": _prefill_rows(review),
         "attachments": list(review.attachments.all()),
-        "attachment_form": AttachmentForm(),
+        "attachment_rows": _attachment_rows(user, review, review.attachments.all())
+        if can_edit
+        else [],
         "versions": list(review.versions.order_by("number")),
         "can_download": perms.can_download_report(user, review)[0],
         "is_staff": is_staff,

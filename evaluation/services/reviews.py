@@ -18,6 +18,7 @@ from evaluation.permissions import (
     can_edit_review,
     can_finalize,
     can_grant_extension,
+    can_remove_attachment,
     can_return_review,
     can_start_review,
 )
@@ -138,7 +139,24 @@ def review_attach(*, review: Review, uploaded, actor, today=None) -> ReviewAttac
     )
     attachment.file.save(attachment.name.rsplit("/", 1)[-1], File(uploaded), save=False)
     attachment.save()
+    review_event(review, ReviewEventKind.ATTACHED, actor, note=attachment.name)
     return attachment
+
+
+def review_detach(*, attachment: ReviewAttachment, actor, today=None) -> None:
+    """Remove a file the leader added to the draft by mistake (see can_remove_attachment).
+    The stored file goes after the commit, so a rollback never leaves a row without it."""
+    with transaction.atomic():
+        review = Review.objects.select_for_update().get(pk=attachment.review_id)
+        locked = ReviewAttachment.objects.select_for_update().filter(pk=attachment.pk).first()
+        if locked is None:
+            return  # Already removed (a second click): nothing to do.
+        locked.review = review
+        refuse_unless(can_remove_attachment(actor, locked, today))
+        storage, path = locked.file.storage, locked.file.name
+        locked.delete()
+        review_event(review, ReviewEventKind.DETACHED, actor, note=locked.name)
+        transaction.on_commit(lambda: storage.delete(path) if path else None)
 
 
 def review_missing(review: Review) -> list[str]:
@@ -159,6 +177,8 @@ def version_data(review: Review) -> dict:
     data = {k: (str(v) if isinstance(v, Decimal) else v) for k, v in data.items()}
     data["self_assessment"] = dict(review.self_assessment or {})
     data["attachments"] = list(review.attachments.values_list("name", flat=True))
+    # Which files went out with this version: those stay (can_remove_attachment).
+    data["attachment_ids"] = list(review.attachments.values_list("pk", flat=True))
     return data
 
 

@@ -60,8 +60,10 @@ def test_review_submit_return_resubmit_score_finalize_print(journey, tenant, tmp
     page.click("button[value=save]")
     page.wait_for_load_state()
     journey.shot("draft saved")
-    page.set_input_files("input[name=file]", str(summary))
-    page.click("form[action*='/attachments/'] button[type=submit]")
+    page.set_input_files("input[name=attachment]", str(summary))
+    page.click("button[value=attach]")
+    # The upload script sends the form, then loads the page again: wait for the file.
+    page.wait_for_selector("a:has-text('年度工作总结.pdf')")
     page.wait_for_load_state()
     assert page.locator("text=年度工作总结.pdf").count() == 1
     page.click("button[value=submit]")
