@@ -50,12 +50,13 @@ e2e: bootstrap $(E2E_STAMP) ## Browser journeys (Playwright + /usr/bin/chromium)
 
 # FORMAT_CHECK=1 adds `ruff format --check` (off until the tree is formatted once).
 FORMAT_CHECK ?= 0
-lint: bootstrap ## ruff, import layers, no direct saves in admin/views, dead code, migrations
+lint: bootstrap ## ruff, import layers, no direct saves in admin/views, dead code, types, migrations
 	$(VENV)/bin/ruff check .
 	@if [ "$(FORMAT_CHECK)" = 1 ]; then $(VENV)/bin/ruff format --check .; fi
 	$(VENV)/bin/lint-imports --no-cache --no-logo
 	$(PY) scripts/check_direct_saves.py
 	$(VENV)/bin/vulture
+	$(VENV)/bin/mypy
 	$(PY) manage.py makemigrations --check --dry-run
 
 messages: bootstrap ## Update locale/*.po from the code and compile them

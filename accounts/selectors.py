@@ -50,7 +50,7 @@ def care_accounts(actor, *, search: str = ""):
 
 def role_labels(user) -> list[str]:
     """The Chinese names of a user's roles, from prefetched groups."""
-    return [Role(group.name).label for group in user.groups.all() if group.name in Role.values]
+    return [str(Role(group.name).label) for group in user.groups.all() if group.name in Role.values]
 
 
 def care_account_for(actor, pk):

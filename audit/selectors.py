@@ -15,7 +15,7 @@ def entries_about(objects: dict[str, list]):
         for i in range(0, len(pks), _CHUNK)
         if pks
     ]
-    entries = []
+    entries: list[AuditEntry] = []
     for label, pks in pairs:
         app_label, model = label.split(".", 1)
         entries.extend(

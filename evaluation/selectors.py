@@ -35,7 +35,7 @@ def applicable_items(review: Review, items: list[Indicator] | None = None) -> li
     if cached is None:
         items = items if items is not None else template_items(review.cycle.template_id)
         cached = [i for i in items if i.applies_to(review.organization)]
-        review._items = cached
+        review._items = cached  # type: ignore[attr-defined]  # a per-instance cache
     return cached
 
 

@@ -178,7 +178,7 @@ def scores_save(
     within 0..max. Blank points leave the item unscored."""
     refuse_unless(can_score(actor, assignment))
     items = {i.pk: i for i in applicable_items(assignment.review)}
-    errors = []
+    errors: list[str] = []
     existing = {s.indicator_id: s for s in assignment.scores.all()}
     to_create, to_update = [], []
     for key, value in scores.items():
@@ -265,7 +265,8 @@ def compute_outcome(
     if not counted:
         raise ActionRefused(_("None of the assigned evaluator groups carries a weight."))
     weight_sum = sum(weights[g] for g in counted)
-    group_scores, item_scores = {}, {}
+    group_scores: dict[str, dict] = {}
+    item_scores: dict[str, Decimal] = {}
     total = Decimal(0)
     item_ids = sorted({k for _g, pts in marks for k in pts})
     for group, rows in counted.items():

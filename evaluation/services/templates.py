@@ -142,7 +142,7 @@ def template_new_version(*, template: IndicatorTemplate, actor) -> IndicatorTemp
     copy = IndicatorTemplate.objects.create(
         street=template.street, name=template.name, version=latest.version + 1, previous=template
     )
-    mapping = {}
+    mapping: dict[int | None, int] = {}
     # Dimensions first, then items (their parents must exist in the copy).
     for level in (True, False):
         for indicator in template.indicators.filter(parent__isnull=level).order_by("position"):
