@@ -150,6 +150,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "kaiyihui.context_processors.platform",
             ],
+            # core has no models, so it is no installed app: its tag library is named here.
+            "libraries": {"money": "core.templatetags.money"},
         },
     },
 ]

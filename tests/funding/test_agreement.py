@@ -57,7 +57,7 @@ def test_it_prints_the_parties_and_project_as_recorded(signed, tenant, client, t
     text = pdf_text(response.content, tmp_path)
     assert org_name in text and "改名以后的服务中心" not in text
     assert "邻里守望互助计划" in text and "后来改过的项目名" not in text
-    assert "12000.00" in text and "2026年5月6日" in text
+    assert "12,000.00" in text and "2026年5月6日" in text
     document = GrantAgreement.objects.get(application=signed)
     assert document.verification_code in text
     assert hashlib.sha256(response.content).hexdigest() == document.sha256

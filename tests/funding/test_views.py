@@ -187,7 +187,7 @@ def test_it_decides_and_pays_through_the_staff_pages(client, tenant, setup):
     final.refresh_from_db()
     assert final.paid_on is None
     grants = client.get(reverse("funding:organization_grants", args=[tenant.org.pk]))
-    assert "15000" in grants.content.decode()
+    assert "15,000.00" in grants.content.decode()
 
 
 def _many_applications(tenant, call, n):
