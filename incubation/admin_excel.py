@@ -10,9 +10,9 @@ errors, and after a day if abandoned.
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jobs.admin_excel import MAX_UPLOAD_BYTES, ExcelImportAdminMixin, ExcelUploadForm
 from incubation.excel import export_organizations, import_organizations
 from incubation.resources import FIRST_DATA_LINE, HEADERS
+from jobs.admin_excel import MAX_UPLOAD_BYTES, ExcelImportAdminMixin, ExcelUploadForm
 
 __all__ = [
     "MAX_UPLOAD_BYTES",

@@ -7,10 +7,10 @@ import io
 import pytest
 from django.urls import reverse
 
-from jobs.admin_excel import IMPORT_JOB
 from core.xlsx_guard import guarded_rows, reading_limits
 from incubation.models import Organization
 from incubation.resources import NAME
+from jobs.admin_excel import IMPORT_JOB
 from jobs.models import Job, JobStatus
 from tests.factories import RegisteredOrganizationFactory
 from tests.incubation.test_excel import _upload, filed_row

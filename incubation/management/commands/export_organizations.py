@@ -1,8 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from accounts.models import Community
 from accounts.management_base import street_from_option
+from accounts.models import Community
 from incubation.excel import export_organizations
 from incubation.models import Organization
 
