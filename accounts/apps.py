@@ -8,7 +8,10 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts and geography")
 
     def ready(self):
+        from accounts import labels
         from accounts.roles import sync_roles_after_migrate
+
+        labels.install()  # role groups and permissions named in Chinese
 
         # Roles are data that every database needs; creating them after each migrate keeps
         # a fresh database (and the test database) complete without a manual step.

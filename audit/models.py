@@ -46,4 +46,5 @@ class AuditEntry(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.object_repr}"
+        action = self.get_action_display()
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {action} {self.object_repr}"

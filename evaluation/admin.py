@@ -12,7 +12,13 @@ from django.utils.translation import gettext_lazy
 
 from accounts.admin import ScopedAdminMixin
 from core.errors import ActionRefused
-from evaluation.admin_forms import CycleAdminForm
+from evaluation.admin_forms import (
+    JSON_FIELDS,
+    THRESHOLD_FIELDS,
+    WEIGHT_FIELDS,
+    CycleAdminForm,
+)
+from evaluation.choices import EvaluatorGroup
 from evaluation.jobs import KIND as REPORTS_JOB
 from evaluation.models import ConflictDeclaration, Cycle, Indicator, IndicatorTemplate, Review
 from evaluation.services.cycles import (
@@ -101,16 +107,51 @@ class CycleAdmin(ScopedAdminMixin, admin.ModelAdmin):
     form = CycleAdminForm
     list_display = ["year", "template", "opens_on", "deadline", "status", "reviews_link"]
     list_filter = ["status"]
-    fields = ["year", "template", "opens_on", "deadline", "status", *CYCLE_FIELDS]
+    # The JSON settings (thresholds, weights) are edited as one number per key
+    # (CycleAdminForm) and shown as a sentence once the cycle is closed.
+    OTHER_RULES = [f for f in CYCLE_FIELDS if f not in JSON_FIELDS]
+    fields = ["year", "template", "opens_on", "deadline", "status"]
     readonly_fields = ["status"]
     actions = ["open_cycle", "close_cycle", "generate_reports"]
 
+    def get_fieldsets(self, request, obj=None):
+        closed = obj is not None and obj.status == CycleStatus.CLOSED
+        return [
+            (None, {"fields": self.fields}),
+            (
+                gettext_lazy("Grade thresholds"),
+                {"fields": ["thresholds_text"] if closed else THRESHOLD_FIELDS},
+            ),
+            (
+                gettext_lazy("Evaluator-group weights"),
+                {"fields": ["weights_text"] if closed else WEIGHT_FIELDS},
+            ),
+            (gettext_lazy("Other rules"), {"fields": self.OTHER_RULES}),
+        ]
+
     def get_readonly_fields(self, request, obj=None):
         if obj is not None and obj.status == CycleStatus.CLOSED:
-            return self.fields
+            return [*self.fields, *self.OTHER_RULES, "thresholds_text", "weights_text"]
         if obj is not None and obj.status == CycleStatus.OPEN:
             return ["year", "template", "status"]
         return self.readonly_fields
+
+    @admin.display(description=gettext_lazy("grade thresholds"))
+    def thresholds_text(self, obj):
+        thresholds = obj.thresholds or {}
+        return "；".join(
+            _("%(grade)s from %(points)s") % {"grade": grade, "points": thresholds[grade]}
+            for grade in sorted(thresholds, reverse=True)
+        )
+
+    @admin.display(description=gettext_lazy("evaluator-group weights"))
+    def weights_text(self, obj):
+        weights = obj.weights or {}
+        return "；".join(
+            f"{EvaluatorGroup(group).label} {weights[group]}%"
+            for group in EvaluatorGroup.values
+            if group in weights
+        )
 
     @admin.display(description=gettext_lazy("Annual reviews"))
     def reviews_link(self, obj):

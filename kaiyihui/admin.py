@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import path, re_path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
@@ -87,8 +87,9 @@ class PeriodicReportAdmin(ScopedAdminMixin, admin.ModelAdmin):
                 self.admin_site.admin_view(self.generate_view),
                 name="kaiyihui_periodicreport_generate",
             ),
-            path(
-                "<int:pk>/<str:fmt>/",
+            # Only the two formats: "<pk>/change/" and "<pk>/history/" are the stock pages.
+            re_path(
+                r"^(?P<pk>\d+)/(?P<fmt>pdf|xlsx)/$",
                 self.admin_site.admin_view(self.file_view),
                 name="kaiyihui_periodicreport_file",
             ),
@@ -137,3 +138,48 @@ class PeriodicReportAdmin(ScopedAdminMixin, admin.ModelAdmin):
             "form": form,
         }
         return TemplateResponse(request, "admin/kaiyihui/periodicreport/generate.html", context)
+
+
+def _may(permission: str):
+    def allowed(user, organization) -> bool:
+        return user.has_perm(permission)
+
+    return allowed
+
+
+def register_organization_links() -> None:
+    """The organization's records kept by the apps above incubation, linked from its
+    admin page (incubation cannot import them): lists filtered to the organization, each
+    still scoped by its own admin."""
+    from incubation.tools import OrganizationTool, register_organization_tool
+
+    links = [
+        ("reviews", gettext_lazy("Annual reviews"), "evaluation_review", "evaluation.view_review"),
+        (
+            "grants",
+            gettext_lazy("Grant applications"),
+            "funding_application",
+            "funding.view_application",
+        ),
+        (
+            "party_coverage",
+            gettext_lazy("Party coverage"),
+            "partybuilding_partycoverage",
+            "partybuilding.view_partycoverage",
+        ),
+    ]
+    for code, label, admin_name, permission in links:
+        register_organization_tool(
+            OrganizationTool(
+                code=f"related_{code}",
+                label=label,
+                url_name=f"admin:{admin_name}_changelist",
+                allowed=_may(permission),
+                method="get",
+                group="related",
+                query="organization__id__exact={pk}",
+            )
+        )
+
+
+register_organization_links()

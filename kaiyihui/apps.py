@@ -2,9 +2,25 @@ import logging
 
 from django.apps import AppConfig
 from django.conf import settings
+from django.contrib.admin import apps as admin_apps
 from django.utils.translation import gettext_lazy as _
 
 logger = logging.getLogger("kaiyihui")
+
+
+class KaiyihuiAdminConfig(admin_apps.AdminConfig):
+    """django.contrib.admin with our site (kaiyihui.admin_site): module order, Chinese app
+    names, technical models for superusers only. Named in INSTALLED_APPS by its path;
+    not this module's default (that is KaiyihuiConfig)."""
+
+    default = False
+    default_site = "kaiyihui.admin_site.KaiyihuiAdminSite"
+
+    def ready(self):
+        from kaiyihui.admin_site import name_third_party_apps
+
+        name_third_party_apps()
+        super().ready()
 
 
 class KaiyihuiConfig(AppConfig):

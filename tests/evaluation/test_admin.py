@@ -53,8 +53,13 @@ def test_cycle_admin_checks_thresholds_and_weights(ev, client):
         "template": template.pk,
         "opens_on": "2027-11-01",
         "deadline": "2027-12-15",
-        "thresholds": '{"5A": 700, "4A": 800}',
-        "weights": '{"expert": 100}',
+        # Labelled fields, not JSON (issue 14): 4A above 5A is refused.
+        "threshold_5A": "700",
+        "threshold_4A": "800",
+        "weight_street_leader": "0",
+        "weight_department": "0",
+        "weight_expert": "100",
+        "weight_community": "0",
         "party_rule": "on",
         "pass_mark": "500",
         "basic_pass_mark": "400",
@@ -62,7 +67,7 @@ def test_cycle_admin_checks_thresholds_and_weights(ev, client):
     }
     page = client.post(reverse("admin:evaluation_cycle_add"), data)
     assert page.status_code == 200 and not Cycle.objects.filter(year=2027).exists()
-    data["thresholds"] = '{"5A": 950, "4A": 901, "3A": 851, "2A": 801}'
+    data.update(threshold_5A="950", threshold_4A="901", threshold_3A="851", threshold_2A="801")
     assert client.post(reverse("admin:evaluation_cycle_add"), data).status_code == 302
     cycle = Cycle.objects.get(year=2027)
     assert cycle.street == ev.tenant.street and cycle.thresholds["4A"] == 901
