@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.roles import Role, roles_of
 from accounts.scoping import get_visible_or_404
 from core.errors import ActionRefused
+from core.http import redirect_after_post
 from core.queue import enqueue
 from funding import permissions, selectors
 from funding.agreements import agreement_bytes, agreement_filename, agreement_pending
@@ -252,7 +253,7 @@ def attachment_upload(request, pk):
             messages.success(request, _("Attachment added."))
     else:
         messages.error(request, _("Choose a file to upload."))
-    return redirect("funding:application", pk=app.pk)
+    return redirect_after_post(request, "funding:application", pk=app.pk)
 
 
 @require_GET

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.scoping import get_visible_or_404
 from core.errors import ActionRefused
+from core.http import redirect_after_post
 from core.identifiers import mask_phone
 from incubation.checkpoints import CHECKPOINT_DESCRIPTIONS
 from incubation.choices import DocumentKind
@@ -119,7 +120,7 @@ def organization_documents(request, pk):
                     _("%(document)s version %(version)d saved.")
                     % {"document": document.get_kind_display(), "version": document.version},
                 )
-                return redirect("incubation:documents", pk=org.pk)
+                return redirect_after_post(request, "incubation:documents", pk=org.pk)
     documents = list(document_history(org))
     groups: dict[str, list] = {}
     for document in documents:
