@@ -62,3 +62,20 @@ def seed_accounts(street: Street) -> dict[str, User]:
         User.objects.filter(pk=admin.pk).update(is_superuser=True)
     Group.objects.get(name=Role.STREET_ADMIN).user_set.add(admin)
     return users
+
+
+def seed_leader_account(street: Street, username: str, full_name: str, community) -> User:
+    """A portal account for the leader of one more demo organization (this year's reviews
+    and applications need their leaders to fill them in). Idempotent by username."""
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        user = user_create(
+            username=username,
+            password=settings.DEMO_PASSWORD,
+            role=Role.ORG_LEADER,
+            street=street,
+            community=community,
+            full_name=full_name,
+            email=f"{username}@kaiyihui.local",
+        )
+    return user

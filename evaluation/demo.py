@@ -12,7 +12,8 @@
   are rendered by workers after commit when a broker is configured, else on the first
   download or by the batch job — from the snapshot either way, so the content is the same.
 - This year's cycle, open: leader1's review a draft, leader2's submitted (through the
-  services) and assigned to expert1.
+  services) and assigned to expert1; ``seed_reviews_to_score`` adds the reviews of a few
+  more organizations, submitted and waiting for expert1's scores, and one returned.
 """
 
 import datetime
@@ -30,7 +31,7 @@ from evaluation.choices import EvaluatorGroup
 from evaluation.models import Cycle, EvaluatorAssignment, Review, ReviewReport, Score
 from evaluation.selectors import template_items
 from evaluation.services.cycles import cycle_change_status, cycle_create
-from evaluation.services.reviews import review_save, review_start, review_submit
+from evaluation.services.reviews import review_return, review_save, review_start, review_submit
 from evaluation.services.scoring import assignment_create, compute_outcome
 from evaluation.services.templates import template_seed_default
 from evaluation.workflows import AssignmentStatus, CycleStatus, ReviewStatus
@@ -302,3 +303,65 @@ def seed_evaluation(street, users) -> dict[str, int]:
         "evaluation_finalized": finalized,
         **_this_year(street, template, users, evaluators, today),
     }
+
+
+RETURN_COMMENT = "收入、支出与年度审计报告不一致,请核对财务数据并补充党建工作情况后重新提交。"
+
+
+def seed_reviews_to_score(street, *, submitted, returned, users) -> dict[str, int]:
+    """This year's open cycle, busier: the leaders of ``submitted`` (organization, leader
+    account pairs) submit their reviews and expert1 is assigned to score them (leader2's
+    is already there), so the expert has work now; ``returned`` are submitted and sent
+    back by street staff with what to revise (community staff follow them up). All through
+    the services, as a leader and the staff would."""
+    today = timezone.localdate()
+    out = {"evaluation_to_score": 0, "evaluation_returned": 0}
+    cycle = Cycle.objects.filter(street=street, year=today.year).first()
+    expert = users.get("expert1") or User.objects.filter(username="expert1").first()
+    if cycle is None or expert is None:
+        return out
+    items = template_items(cycle.template)
+    rng = random.Random(f"evaluation-queue-{street.code}-{today.year}")
+    sent_back = {org.pk for org, _leader in returned}
+    for org, leader in [*submitted, *returned]:
+        review = review_start(cycle=cycle, organization=org, actor=leader, today=today)
+        if review.status != ReviewStatus.DRAFT:
+            continue
+        ratio = Decimal(str(round(rng.uniform(0.75, 0.92), 2)))
+        income = Decimal(rng.randrange(40000, 400000))
+        review = review_save(
+            review=review,
+            actor=leader,
+            today=today,
+            work_summary=(
+                f"{today.year}年,{org.name}围绕章程开展服务{rng.randint(20, 60)}场,"
+                f"服务居民{rng.randint(600, 3000)}人次。"
+            ),
+            activities_held=review.activities_held or "社区服务活动\n志愿服务\n主题党日",
+            income=income,
+            expenditure=(income * Decimal(str(rng.uniform(0.8, 0.98)))).quantize(Decimal("0.01")),
+            net_assets=Decimal(rng.randrange(10000, 200000)),
+            staff_count=rng.randint(2, 8),
+            volunteer_count=rng.randint(10, 80),
+            party_section="党组织覆盖与党建活动情况已填报。",
+            self_assessment={
+                str(i.pk): str((i.max_points * ratio).quantize(Decimal("0.1")))
+                for i in items
+                if i.applies_to(org)
+            },
+        )
+        review_submit(review=review, actor=leader, today=today)
+        if org.pk in sent_back:
+            review_return(review=review, comment=RETURN_COMMENT, actor=users.get("admin"))
+            out["evaluation_returned"] += 1
+        else:
+            assignment_create(
+                review=review, evaluator=expert, group=EvaluatorGroup.EXPERT, actor=None
+            )
+    out["evaluation_to_score"] = EvaluatorAssignment.objects.filter(
+        review__cycle=cycle,
+        evaluator=expert,
+        status=AssignmentStatus.ASSIGNED,
+        review__status=ReviewStatus.SUBMITTED,
+    ).count()
+    return out

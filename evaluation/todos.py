@@ -85,6 +85,7 @@ def staff_items(user, today: datetime.date) -> list[TodoItem]:
                 "pk",
                 filter=Q(status=ReviewStatus.SUBMITTED, organization__stage=Stage.MANAGEMENT),
             ),
+            returned=Count("pk", filter=Q(status=ReviewStatus.RETURNED)),
         )
         .order_by("-cycle__year")
     )
@@ -124,6 +125,19 @@ def staff_items(user, today: datetime.date) -> list[TodoItem]:
                 )
             )
         late = overdue.get(cycle_id, 0)
+        # Returned and still in time: the leader revises; staff follow them up.
+        if row["returned"] - late > 0:
+            items.append(
+                TodoItem(
+                    title=_("Returned annual reviews awaiting resubmission"),
+                    url=cockpit_list_url(user, cycle_id, "returned"),
+                    due=row["cycle__deadline"],
+                    state=_("%(n)d review(s)") % {"n": row["returned"] - late},
+                    urgency=ROUTINE,
+                    subject=subject,
+                    count=row["returned"] - late,
+                )
+            )
         if late:
             items.append(
                 TodoItem(

@@ -1,7 +1,8 @@
 """The funding part of the demo dataset: ten years of micro-venture calls (2016–2025, 130
 funded projects — the published figure), the community foundation 美好凯旋社区发展基金会
 (2,000,000 yuan seed, 14 council units, about 2,500,000 yuan raised, a spending record) and
-this year's call open, with a draft by leader1's organization.
+this year's call open, with a draft by leader1's organization and, from
+``seed_applications_to_score``, a few submitted applications for expert1 to score.
 
 History is written with bulk_create (it is fast and nothing in it is a live decision); the
 current call, leader1's draft and the expert assignment go through the services."""
@@ -17,6 +18,7 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.roles import Role
 from funding.choices import AcceptanceResult, MilestoneKind, ReportKind, TrackKind
+from funding.eligibility import eligibility_reasons
 from funding.models import (
     Application,
     BudgetLine,
@@ -35,7 +37,11 @@ from funding.models import (
     Tranche,
 )
 from funding.selectors import fund_ledger_balance
-from funding.services.applications import application_create, application_update
+from funding.services.applications import (
+    application_create,
+    application_transition,
+    application_update,
+)
 from funding.services.calls import call_create
 from funding.services.foundation import fund_create
 from funding.services.review import expert_assign
@@ -433,3 +439,48 @@ def _seed_current_call(street, users, orgs) -> None:
             {"item": "陪诊交通补贴", "amount": Decimal("10000"), "note": ""},
         ],
     )
+
+
+def seed_applications_to_score(street, pairs, users) -> int:
+    """This year's open call, with submitted applications waiting for expert1's scores:
+    each (organization, leader account) of ``pairs`` whose organization is eligible drafts
+    and submits a project through the services, as a leader would. Returns how many
+    applications of the call are submitted."""
+    today = timezone.localdate()
+    call = (
+        GrantCall.objects.filter(street=street, opens_on__lte=today, closes_on__gte=today)
+        .order_by("-year")
+        .first()
+    )
+    if call is None:
+        return 0
+    rng = random.Random(f"funding-queue-{street.code}-{today.year}")
+    for n, (org, leader) in enumerate(pairs):
+        if eligibility_reasons(org, call, today=today):
+            continue
+        if Application.objects.filter(call=call, organization=org).exists():
+            continue
+        words, people = PROJECT_WORDS[(n * 3 + 1) % len(PROJECT_WORDS)]
+        app = application_create(
+            call=call, organization=org, actor=leader, title=f"{words}·{people}服务计划"
+        )
+        lines = [
+            {"item": "活动物资", "amount": Decimal(rng.randrange(4, 8) * 1000), "note": ""},
+            {"item": "志愿者培训与保险", "amount": Decimal(rng.randrange(2, 5) * 1000), "note": ""},
+            {"item": "宣传与成果汇编", "amount": Decimal(rng.randrange(1, 4) * 1000), "note": ""},
+        ]
+        application_update(
+            application=app,
+            actor=leader,
+            summary=f"面向{people},开展“{words}”系列服务,每月不少于两次。",
+            service_field=FIELDS[n % len(FIELDS)],
+            target_community=org.community,
+            beneficiaries=people,
+            beneficiary_count=rng.randint(40, 200),
+            starts_on=datetime.date(call.year + 1, 3, 1),
+            ends_on=datetime.date(call.year + 1, 12, 31),
+            requested_amount=sum(line["amount"] for line in lines),
+            budget_lines=lines,
+        )
+        application_transition(application=app, to=S.SUBMITTED, actor=leader, today=today)
+    return Application.objects.filter(call=call, status=S.SUBMITTED).count()

@@ -70,9 +70,10 @@ def staff_items(user, today: datetime.date) -> list[TodoItem]:
         .aggregate(n=Count("pk"), first=Min("term_end"))
     )
     overdue = figures["n"]
+    items = _expiring_documents(user, today)
     if not overdue:
-        return []
-    return [
+        return items
+    return items + [
         TodoItem(
             title=_("Re-elections overdue"),
             url=reverse("admin:incubation_organization_changelist")
@@ -80,6 +81,37 @@ def staff_items(user, today: datetime.date) -> list[TodoItem]:
             state=_("%(n)d organization(s) past their council term") % {"n": overdue},
             urgency=URGENT,
             count=overdue,
+            due=figures["first"],
+        )
+    ]
+
+
+def _expiring_documents(user, today: datetime.date) -> list[TodoItem]:
+    """Current documents (登记证书 above all) expiring within the first reminder window, or
+    expired: one aggregate, the nearest expiry sorts the item."""
+    from incubation.models import OrganizationDocument
+    from incubation.rules import rules
+
+    horizon = today + datetime.timedelta(days=max(rules().document_expiry_reminder_days))
+    figures = (
+        OrganizationDocument.objects.current()
+        .filter(
+            organization__in=Organization.objects.visible_to(user).exclude(stage__in=EXIT_STAGES),
+            expires_on__lte=horizon,
+        )
+        .aggregate(n=Count("pk"), first=Min("expires_on"))
+    )
+    if not figures["n"]:
+        return []
+    state, urgency = due_state(figures["first"], today)
+    return [
+        TodoItem(
+            title=_("Documents expiring soon"),
+            url=reverse("admin:incubation_organizationdocument_changelist")
+            + f"?superseded_at__isnull=True&expires_on__lte={horizon.isoformat()}",
+            state=_("%(n)d document(s)") % {"n": figures["n"]} + " · " + state,
+            urgency=urgency,
+            count=figures["n"],
             due=figures["first"],
         )
     ]

@@ -18,7 +18,13 @@ records the checkpoints read are there, ``walk_organizations`` along each planne
 """
 
 from incubation.demo.plan import Planner, Spec, build_plan
-from incubation.demo.seed import Path, Registry, seed_organizations, walk_organizations
+from incubation.demo.seed import (
+    Path,
+    Registry,
+    seed_expiring_document,
+    seed_organizations,
+    walk_organizations,
+)
 from incubation.demo.vocabulary import ORGANIZATION_TOTAL, PAIRING_TOTAL, SEED
 
 __all__ = [
@@ -30,6 +36,7 @@ __all__ = [
     "Registry",
     "Spec",
     "build_plan",
+    "seed_expiring_document",
     "seed_organizations",
     "walk_organizations",
 ]

@@ -8,6 +8,7 @@ checkpoints of 入驻, 管理 and 换届 look for (``partybuilding.demo.seed_par
 change passes the same checks as real data (``kaiyihui.demo.seed_demo`` composes them).
 """
 
+import datetime
 from dataclasses import dataclass, field
 
 from django.db.models import Q
@@ -18,6 +19,7 @@ from incubation.checkpoints import reads_records
 from incubation.demo.plan import Spec, build_plan
 from incubation.demo.vocabulary import FILED, P
 from incubation.models import Organization, Pairing
+from incubation.rules import add_years
 from incubation.services import (
     credit_list_add,
     credit_list_clear,
@@ -284,3 +286,38 @@ def walk_organizations(registry: Registry) -> list[Organization]:
         pairing_create(mentor=mentor, mentee=mentee, started_on=started_on, actor=None)
         paired.add(mentee.pk)
     return list(orgs.values())
+
+
+# A one-page PDF: the archive decides the type from the bytes (core.uploads).
+_CERTIFICATE_PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)
+
+
+def seed_expiring_document(org: Organization, *, actor, days: int = 40) -> None:
+    """The organization's 登记证书 in the archive, expiring in ``days`` (inside the 60-day
+    reminder window): community staff see it in their queue, the daily reminder tells the
+    leader and the community. Uploaded by ``actor`` through the archive's service; skipped
+    when the organization already has a current certificate."""
+    from django.core.files.base import ContentFile
+
+    from incubation.choices import DocumentKind
+    from incubation.models import OrganizationDocument
+    from incubation.services.documents import document_upload
+
+    kind = DocumentKind.REGISTRATION_CERTIFICATE
+    if OrganizationDocument.objects.current().filter(organization=org, kind=kind).exists():
+        return
+    today = timezone.localdate()
+    document_upload(
+        organization=org,
+        kind=kind,
+        file=ContentFile(_CERTIFICATE_PDF, name="登记证书.pdf"),
+        # 登记证书 run five years: issued five years before it expires.
+        valid_from=add_years(today + datetime.timedelta(days=days), -5),
+        expires_on=today + datetime.timedelta(days=days),
+        actor=actor,
+    )

@@ -229,6 +229,7 @@ class PartyPlanner(MemberPlanning, ActivityPlanning):
         self.plan_gaps(branches)
         instructors = self.plan_instructors(live, branches, general_branches)
         self.plan_checkpoint_activities(branches, instructors)
+        self.plan_past_activities(branches)
         prereviews = self.plan_prereviews(live, branches)
         return PartyPlan(
             general_branches=general_branches,

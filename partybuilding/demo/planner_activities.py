@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import random
 
 from incubation.rules import add_months
 from incubation.workflows import Stage
@@ -17,7 +18,9 @@ from partybuilding.demo.vocabulary import (
     GROUPS,
     LECTURE_TITLES,
     ORGANIZATIONS_PER_INSTRUCTOR,
+    PAST_ACTIVITY_REGULARITY,
     PREREVIEW_COUNT,
+    SEED,
     THEME_DAY_BY_MONTH,
     VOLUNTEERING_TITLES,
     _days_in_month,
@@ -129,6 +132,74 @@ class ActivityPlanning:
                 else:
                     continue
                 add(ActivityPlan(ActivityKind.GENERAL_ASSEMBLY, on, title, share(0.8)))
+
+    def plan_past_activities(self, branches: list[BranchPlan]) -> None:
+        """The organizational life of the years before this one, so the dashboard's
+        year-on-year chart has a history: fewer branches existed the further back (each
+        from its founding date) and their life was less regular (PAST_ACTIVITY_REGULARITY,
+        the share of the meetings held). Each year draws from its own generator, so this
+        year's plan (drawn before) is the same with or without the history."""
+        for back, regularity in enumerate(PAST_ACTIVITY_REGULARITY, start=1):
+            year = self.today.year - back
+            rng = random.Random(f"{SEED}-activities-{year}")
+            for branch in branches:
+                if branch.founded_on.year <= year:
+                    self.plan_past_year(branch, year, regularity, rng)
+
+    def plan_past_year(
+        self, branch: BranchPlan, year: int, regularity: float, rng: random.Random
+    ) -> None:
+        founded = branch.founded_on
+        orgs = branch.organizations
+        # Members joined over the years: the further back, the smaller the branch.
+        size = max(3, round(branch.size * (1 - 0.06 * (self.today.year - year))))
+        add = branch.activities.append
+
+        def on(month: int, lo: int, hi: int) -> datetime.date | None:
+            day = datetime.date(year, month, rng.randint(lo, min(hi, _days_in_month(year, month))))
+            return day if day >= founded else None
+
+        def held(share: float = 1.0) -> bool:
+            return rng.random() < regularity * share
+
+        def attendees(low: float) -> int:
+            return rng.randint(max(2, round(size * low)), size)
+
+        def with_org(day: datetime.date):
+            # Only an organization already founded (and so covered) on the day.
+            there = [o for o in orgs if o.founded_on <= day]
+            if branch.establishment == Establishment.SINGLE:
+                return there[0] if there else None
+            return rng.choice(there) if there and rng.random() < 0.6 else None
+
+        for month in range(1, 13):
+            if branch.has_committee and held() and (day := on(month, 2, 10)):
+                title = f"{month}月支委会:{rng.choice(COMMITTEE_MEETING_TOPICS)}"
+                add(ActivityPlan(ActivityKind.COMMITTEE_MEETING, day, title, rng.randint(3, 5)))
+            if held() and (day := on(month, 5, 20)):
+                title = f"{month}月党小组会:{rng.choice(GROUP_MEETING_TOPICS)}"
+                add(ActivityPlan(ActivityKind.GROUP_MEETING, day, title, attendees(0.6)))
+            if held() and (day := on(month, 8, 22)):
+                title = THEME_DAY_BY_MONTH[month].format(anniversary=year - 1921)
+                add(ActivityPlan(ActivityKind.THEME_DAY, day, title, attendees(0.7), with_org(day)))
+            if held(0.92) and (day := on(month, 25, 25)):
+                title = f"党员固定奉献日:{rng.choice(DEDICATION_SERVICES)}"
+                people = attendees(0.6) + rng.randint(0, 15)
+                add(ActivityPlan(ActivityKind.DEDICATION_DAY, day, title, people, with_org(day)))
+        for quarter in range(4):
+            month = quarter * 3 + rng.randint(1, 3)
+            if held() and (day := on(month, 10, 28)):
+                title = f"第{quarter + 1}季度支部党员大会:{rng.choice(ASSEMBLY_TOPICS)}"
+                add(ActivityPlan(ActivityKind.GENERAL_ASSEMBLY, day, title, attendees(0.8)))
+            month = quarter * 3 + rng.randint(1, 3)
+            if held() and (day := on(month, 10, 28)):
+                title = rng.choice(LECTURE_TITLES)
+                add(ActivityPlan(ActivityKind.PARTY_LECTURE, day, title, size + rng.randint(0, 12)))
+        for _ in range(rng.randint(1, 4)):
+            if day := on(rng.randint(1, 12), 1, 28):
+                title = rng.choice(VOLUNTEERING_TITLES)
+                org = with_org(day)
+                add(ActivityPlan(ActivityKind.VOLUNTEERING, day, title, rng.randint(6, 30), org))
 
     def plan_gaps(self, branches: list[BranchPlan]) -> None:
         """A few branches missed a meeting or two: the compliance page shows the gaps."""

@@ -164,5 +164,11 @@ def _person_sex(name: str) -> str:
     return "F" if given and given[-1] in FEMALE_ENDINGS else "M"
 
 
+# The organizational life of the four years before this one (the dashboard's five-year
+# chart), as the share of this year's regular meetings each held: last year first. Life
+# grew more regular as the committee's 三会一课 checks took hold.
+PAST_ACTIVITY_REGULARITY = (0.9, 0.8, 0.65, 0.5)
+
+
 def _days_in_month(year: int, month: int) -> int:
     return calendar.monthrange(year, month)[1]

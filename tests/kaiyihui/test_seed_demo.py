@@ -1,9 +1,14 @@
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import roles_of
+from core.todos import todos_for
+from evaluation.models import Review
 from incubation.models import Organization
+from notifications.models import Notification
+from partybuilding.models import PartyActivity
 
 
 def test_it_seeds_the_demo_twice_without_duplicates(db, settings, capsys):
@@ -20,6 +25,9 @@ def test_it_seeds_the_demo_twice_without_duplicates(db, settings, capsys):
     )
     assert Organization.objects.visible_to(leader1).count() == 1
     assert roles_of(User.objects.get(username="community1")) == {"community_staff"}
+    # This year's extra leaders and their reviews are not made again by the second run.
+    assert User.objects.filter(username__regex=r"^leader[3-8]$").count() == 6
+    assert Review.objects.filter(cycle__year=timezone.localdate().year).count() == 8
 
 
 def test_it_refuses_with_debug_off(db, settings):
@@ -41,3 +49,38 @@ def test_demo_admin_can_log_in_to_the_admin(client, db, settings):
     call_command("seed_demo")
     client.post("/accounts/login/", {"username": "admin", "password": "kaiyihui2026"})
     assert client.get("/admin/").status_code == 200
+
+
+def test_it_leaves_progress_history_and_work_for_every_role(db, settings, capsys):
+    settings.DEBUG = True
+    call_command("seed_demo")
+    out = capsys.readouterr().out
+    # One line per step, with its seconds, before the summary.
+    steps = [line for line in out.splitlines() if line.startswith("[")]
+    assert [line[:5] for line in steps] == [f"[{n}/8]" for n in range(1, 9)]
+    assert all(line.endswith(" s") for line in steps)
+    assert out.index("[8/8]") < out.index("Demo data ready")
+
+    today = timezone.localdate()
+    # Organizational life in each of the four years before this one (year-on-year chart).
+    for year in range(today.year - 4, today.year):
+        assert PartyActivity.objects.filter(date__year=year).count() > 500
+
+    def todos(username):
+        return todos_for(User.objects.get(username=username), today)
+
+    expert = todos("expert1")
+    assert sum(item.source == "evaluation" for item in expert) >= 6
+    assert sum(item.source == "funding" for item in expert) >= 3
+    community = {item.title for item in todos("community1")}
+    assert {"已提交待处理的年度评估", "已退回待重新提交的年度评估", "证照即将到期"} <= community
+    leader1 = {item.source for item in todos("leader1")}
+    assert {"evaluation", "funding"} <= leader1
+
+    # Notifications from the reminder services; the walk's stage changes are history.
+    unread = Notification.objects.filter(read_at__isnull=True)
+    assert not unread.filter(kind="stage_changed").exists()
+    assert unread.filter(recipient__username="leader1", kind="evaluation_nudge").exists()
+    assert unread.filter(recipient__username="leader1", kind="document_expiring").exists()
+    assert unread.filter(recipient__username="community1", kind="re_election_due").exists()
+    assert unread.filter(recipient__username="expert1", kind="evaluation_scores_pending").exists()

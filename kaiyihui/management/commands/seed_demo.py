@@ -32,9 +32,14 @@ class Command(BaseCommand):
             # The demo's history would otherwise e-mail its leaders hundreds of times at
             # once; in-app notifications are still kept.
             with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
-                counts = seed_demo()
+                counts = seed_demo(progress=self._progress)
             summary = ", ".join(f"{key}: {value}" for key, value in counts.items())
             self.stdout.write(self.style.SUCCESS(f"Demo data ready ({summary})."))
         self.stdout.write(f"Demo logins (password for all: {settings.DEMO_PASSWORD}):")
         for username, role, full_name, _community in ACCOUNTS:
             self.stdout.write(f"  {username:<11} {role.value:<16} {full_name}")
+
+    def _progress(self, line: str) -> None:
+        # Flushed at once: make run pipes the output, and ~20 s of silence looks hung.
+        self.stdout.write(line)
+        self.stdout.flush()
