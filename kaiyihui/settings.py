@@ -264,7 +264,20 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Celery ---------------------------------------------------------------------------
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="") or env.str("REDIS_URL", default="")
-# With no broker configured tasks run inline (the embedded default); with one, never.
+# `make run` sets CELERY_BROKER_URL=filesystem:// (.env.example): a real worker and beat
+# with no broker server to install. With no broker at all, tasks run inline inside the
+# web request and beat never fires (no reminders, no monthly reports): acceptable on a
+# developer's machine, never silently in production.
+KAIYIHUI_ALLOW_INLINE_TASKS = env_bool("KAIYIHUI_ALLOW_INLINE_TASKS", default=DEBUG)
+if not CELERY_BROKER_URL and not KAIYIHUI_ALLOW_INLINE_TASKS:
+    raise ImproperlyConfigured(
+        "CELERY_BROKER_URL is not set and DJANGO_DEBUG is off: tasks would run inline in "
+        "web requests and no reminder or scheduled report would ever be sent. Set "
+        "CELERY_BROKER_URL (redis://127.0.0.1:6379/0 in production; filesystem:// for one "
+        "machine without Redis) and run a worker and beat, or set "
+        "KAIYIHUI_ALLOW_INLINE_TASKS=true to run tasks inline on purpose."
+    )
+# With no broker configured tasks run inline; with one, never.
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = (
@@ -292,6 +305,28 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", CELERY_TASK_TIME_LIMIT + 60)
 }
+if CELERY_BROKER_URL.startswith("filesystem"):
+    # Kombu's filesystem transport, the `make run` default: one file per message in one
+    # folder that web, worker and beat share (in = out). Chosen over the SQLAlchemy
+    # transport by bench/broker-results.md. It has no visibility timeout: a message is
+    # taken off the folder when the worker fetches it, so acks-late only protects a warm
+    # shutdown (unacked messages are written back); a SIGKILLed worker loses its task,
+    # which the jobs sweep and the e-mail sweep pick up again (visibility_timeout above is
+    # ignored). One machine, one worker (bench/broker-results.md).
+    CELERY_BROKER_FILESYSTEM_DIR = Path(
+        env.str("CELERY_BROKER_FILESYSTEM_DIR", default=str(BASE_DIR / "var" / "celery"))
+    )
+    for _folder in ("queue", "control"):
+        (CELERY_BROKER_FILESYSTEM_DIR / _folder).mkdir(parents=True, exist_ok=True)
+    CELERY_BROKER_TRANSPORT_OPTIONS |= {
+        "data_folder_in": str(CELERY_BROKER_FILESYSTEM_DIR / "queue"),
+        "data_folder_out": str(CELERY_BROKER_FILESYSTEM_DIR / "queue"),
+        "control_folder": str(CELERY_BROKER_FILESYSTEM_DIR / "control"),
+        "store_processed": False,
+        # Kombu polls once a second by default, and with prefetch 1 the worker waits one
+        # interval after every task: 1 task/s. At 0.1 s: ~11 tasks/s, 0.3 % idle CPU.
+        "polling_interval": 0.1,
+    }
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # The schedule lives here; beat copies it into django-celery-beat's tables at start, where
 # staff see it in the admin. Times are Asia/Shanghai.

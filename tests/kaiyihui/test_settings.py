@@ -12,6 +12,8 @@ PRODUCTION = {
     "DJANGO_SECRET_KEY": "x7#Qm2!vR9pL4@zK8wN1$bT6^yH3&cF5*jD0(eG)uA_sXo-iVrMlKq",
     "DJANGO_ALLOWED_HOSTS": "kaiyihui.example.gov.cn",
     "DATABASE_URL": "sqlite:////tmp/kaiyihui-deploy-check.sqlite3",
+    # Production refuses to start without a broker (the check does not connect to it).
+    "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0",
 }
 
 
@@ -56,5 +58,6 @@ def test_debug_defaults_to_off():
         "from django.conf import settings; print(settings.DEBUG)",
         DJANGO_SECRET_KEY="k" * 60,
         DJANGO_ALLOWED_HOSTS="example.org",
+        CELERY_BROKER_URL="redis://127.0.0.1:6379/0",
     )
     assert result.stdout.strip().endswith("False"), result.stderr
