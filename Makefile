@@ -29,12 +29,14 @@ bootstrap: $(STAMP) .env system-deps ## Create .venv, install the project, write
 migrate: bootstrap ## Apply database migrations
 	$(PY) manage.py migrate --no-input -v 0
 
+# Seeded with tasks inline (an empty broker URL beats .env): the demo's history would
+# otherwise queue its 400 report PDFs and hundreds of e-mails for the one worker.
 demo: migrate ## Load the demo data (only into an empty database)
-	$(PY) manage.py seed_demo --if-empty
+	CELERY_BROKER_URL= $(PY) manage.py seed_demo --if-empty
 
-run: demo ## Start the platform on http://127.0.0.1:8000 with demo data
+run: demo ## Start the platform, a Celery worker and beat (filesystem broker); Ctrl-C stops all
 	@echo "凯益荟 platform: http://$(HOST):$(PORT)/  (admin: http://$(HOST):$(PORT)/admin/)"
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	$(PY) scripts/run_all.py --host $(HOST) --port $(PORT)
 
 test: bootstrap ## Run the test suite (PostgreSQL when DATABASE_URL is set, else SQLite)
 	$(PY) -m pytest $(PYTEST_ARGS)
