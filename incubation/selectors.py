@@ -6,10 +6,11 @@ from dataclasses import dataclass
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from incubation.checkpoints import CHECKPOINT_DESCRIPTIONS, run_checkpoint
 from incubation.choices import AnnualReviewResult
 from incubation.models import CreditListing, Organization, OrganizationDocument
 from incubation.rules import add_months, rules
-from incubation.workflows import EXIT_STAGES, IncubationPhase, Stage
+from incubation.workflows import EXIT_STAGES, STAGE_TRANSITIONS, IncubationPhase, Stage
 
 
 def organizations_for(user):
@@ -152,6 +153,67 @@ def next_required_action(
             return NextAction(_("Next re-election"), due)
         return None
     return min(actions, key=lambda action: action.due or datetime.date.max)
+
+
+# --- Stage changes -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CheckpointStatus:
+    stage: str
+    description: str
+    met: bool
+    missing: tuple[str, ...] = ()
+
+
+def checkpoint_status(org: Organization, stage: str) -> CheckpointStatus | None:
+    """Whether the party-building checkpoint of ``stage`` (双孵六同步) is recorded for
+    ``org`` right now: the stage's checker run with no typed evidence, writing nothing.
+    None for a stage without a checkpoint (the exits)."""
+    if stage not in CHECKPOINT_DESCRIPTIONS:
+        return None
+    result = run_checkpoint(org, stage, {})
+    return CheckpointStatus(
+        stage=stage,
+        description=str(CHECKPOINT_DESCRIPTIONS[stage]),
+        met=result.ok,
+        missing=tuple(str(item) for item in result.missing),
+    )
+
+
+# Leaving the hub this way needs no checkpoint (organization_change_stage skips it).
+NO_CHECKPOINT_TARGETS = frozenset({Stage.WITHDRAWN, Stage.DEREGISTERED})
+
+
+@dataclass(frozen=True)
+class StageChoice:
+    to_stage: str
+    label: str
+    needs_checkpoint: bool
+    unmet: tuple[str, ...] = ()  # graduation criteria not met yet
+
+
+def stage_choices(user, org: Organization, today: datetime.date | None = None):
+    """The stages ``user`` may move ``org`` to from where it is, in the order of the
+    lifecycle: the transition table and the actor's permission, as the service checks
+    them. The checkpoint is the current stage's (see ``checkpoint_status``)."""
+    from incubation.permissions import can_change_stage
+
+    current = Stage(org.stage)
+    choices = []
+    for target in Stage:
+        if target not in STAGE_TRANSITIONS[current] or not can_change_stage(user, org, target)[0]:
+            continue
+        unmet = graduation_unmet(org, today) if target == Stage.GRADUATED else []
+        choices.append(
+            StageChoice(
+                to_stage=target.value,
+                label=str(target.label),
+                needs_checkpoint=target not in NO_CHECKPOINT_TARGETS,
+                unmet=tuple(unmet),
+            )
+        )
+    return choices
 
 
 # --- Documents ------------------------------------------------------------------------------

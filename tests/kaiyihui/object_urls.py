@@ -598,6 +598,8 @@ ADMIN_NOT_TENANT = {
 ADMIN_OBJECT_URLS: dict[str, Callable[[object], dict] | None] = {
     "admin:kaiyihui_periodicreport_file": lambda t: {"pk": _periodic_report(t).pk, "fmt": "pdf"},
     "admin:auth_user_password_change": lambda t: {"id": t.leader.pk},
+    # The stage-change buttons of the organization page (POST only; GET answers 405).
+    "admin:incubation_organization_stage": lambda t: {"object_id": t.org.pk},
     # contenttypes' shortcut: redirects to an object's get_absolute_url (no model of
     # ours has one, so it is a 404 for every object); checked with a's organization.
     "admin:view_on_site": lambda t: {
