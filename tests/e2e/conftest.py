@@ -58,6 +58,16 @@ class Journey:
             "console",
             lambda message: message.type == "error" and self.console_errors.append(message.text),
         )
+        # Submitting for good asks first (data-confirm, static/js/portal-forms.js): the
+        # journeys say yes and keep the question so a test can check it was asked. A
+        # "leave the page?" (beforeunload) is left to the test that provokes it.
+        self.dialogs: list[str] = []
+        page.on("dialog", self._answer)
+
+    def _answer(self, dialog):
+        if dialog.type == "confirm":
+            self.dialogs.append(dialog.message)
+            dialog.accept()
 
     def go(self, path: str):
         self.page.goto(self.base_url + path)
