@@ -1,36 +1,63 @@
-"""The Excel file format of the organization registry: columns, choice labels, cell readers.
+"""The Excel file format of the organization registry, as a django-import-export resource.
 
 The headers and choice labels below are a file format, not UI text: they are fixed Chinese
 strings, the same whatever language the user reads the platform in, and they are mapped to
 the ASCII keys of ``incubation.choices`` here, explicitly. No logic keys on translated text.
+
+``OrganizationResource`` maps the columns to the model with the widgets of
+``core.excel_widgets`` and checks each row with the registry's own validators
+(``core.identifiers``, ``services.clean_identifiers``, the model's field checks); it writes
+through ``services.organizations_bulk_create`` / ``organizations_bulk_update`` in batches
+of 1,000, so every organization gets its audit event.
 
 Line numbers are Excel line numbers: the header is line 1, the first data row is line 2.
 """
 
 from __future__ import annotations
 
-import datetime
 import functools
-import re
-import unicodedata
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+from import_export.fields import Field
+from import_export.instance_loaders import BaseInstanceLoader
 
+from accounts.models import Community
+from core.errors import ActionRefused
 from core.excel import FIRST_DATA_LINE as FIRST_DATA_LINE
-from core.excel import check_headers, is_blank
+from core.excel import check_headers
+from core.excel_resources import ExcelModelResource, WriteFailed
+from core.excel_widgets import (
+    CellError,
+    ChoiceWidget,
+    CountWidget,
+    DateWidget,
+    NameLookupWidget,
+    TextWidget,
+    lookup_table,
+    read_choice,
+    read_date,
+    read_text,
+)
 from core.identifiers import (
     USCC_CHECKSUM_ERROR_CODES,
     clean_name,
+    normalize_code,
+    normalize_filing_number,
+    normalize_name,
     validate_filing_number,
     validate_mobile_or_phone,
     validate_uscc,
 )
+from incubation import services
 from incubation.choices import USCC_TYPE_FOR_STATUS, LegalStatus, PoliticalStatus, ServiceField
 from incubation.models import Organization
 from incubation.services import clean_identifiers
+
+# The cell readers live in core.excel_widgets; these names are kept for the other files.
+__all__ = ["CellError", "lookup_table", "read_choice", "read_date", "read_text"]
 
 # --- Columns ------------------------------------------------------------------------------
 
@@ -105,22 +132,6 @@ _POLITICAL_STATUS_ALIASES = {
 }
 
 
-def _normalized(text: str) -> str:
-    """Full-width → half-width (NFKC), no whitespace, lower case: for matching only."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).lower()
-
-
-def lookup_table(labels: dict, aliases: dict | None = None) -> dict[str, str]:
-    """Normalized label, key and alias → key, for reading a choice typed in a cell."""
-    table = {}
-    for key, label in labels.items():
-        table[_normalized(label)] = str(key)
-        table[_normalized(str(key))] = str(key)  # the ASCII key itself
-    for alias, key in (aliases or {}).items():
-        table[_normalized(alias)] = str(key)
-    return table
-
-
 _LEGAL_STATUS_LOOKUP = lookup_table(LEGAL_STATUS_LABELS, _LEGAL_STATUS_ALIASES)
 _SERVICE_FIELD_LOOKUP = lookup_table(SERVICE_FIELD_LABELS)
 _POLITICAL_STATUS_LOOKUP = lookup_table(POLITICAL_STATUS_LABELS, _POLITICAL_STATUS_ALIASES)
@@ -167,75 +178,6 @@ class RowError:
         return (self.line or 0, column)
 
 
-class CellError(Exception):
-    """A cell that cannot be read; becomes a RowError once line and column are known."""
-
-    def __init__(self, code: str, reason: str):
-        super().__init__(reason)
-        self.code = code
-        self.reason = reason
-
-
-def required_error() -> CellError:
-    return CellError("required", _("This column must be filled in."))
-
-
-# --- Cell readers -------------------------------------------------------------------------
-
-# 15 significant digits is all an Excel number keeps; longer numbers have lost digits.
-_EXACT_NUMBER_LIMIT = 10**15
-
-
-def read_text(value, *, max_length: int | None = None, exact: bool = False) -> str:
-    """A cell as stripped text ("" when empty).
-
-    ``exact`` is for codes and phone numbers: a number cell that may have lost digits
-    (a fraction, or more than 15 digits) is refused rather than guessed.
-    """
-    if value is None:
-        return ""
-    if isinstance(value, int):  # bool too
-        text = str(value)
-    elif isinstance(value, float):
-        if value.is_integer() and abs(value) < _EXACT_NUMBER_LIMIT:
-            text = str(int(value))
-        elif exact:
-            raise CellError(
-                "number_cell",
-                _(
-                    "Excel stored this cell as a number and may have dropped digits; "
-                    "format the column as text and enter the value again."
-                ),
-            )
-        else:
-            text = str(value)
-    elif isinstance(value, datetime.datetime | datetime.date):
-        text = value.isoformat()
-    else:
-        text = str(value).strip()
-    if max_length is not None and len(text) > max_length:
-        raise CellError(
-            "too_long",
-            _("At most %(max)d characters are allowed; this has %(count)d.")
-            % {"max": max_length, "count": len(text)},
-        )
-    return text
-
-
-def read_choice(value, lookup: dict[str, str], labels: dict) -> str:
-    text = read_text(value)
-    if not text:
-        return ""
-    key = lookup.get(_normalized(text))
-    if key is None:
-        raise CellError(
-            "choice_invalid",
-            _("%(value)s is not one of the allowed values: %(choices)s.")
-            % {"value": text, "choices": "、".join(labels.values())},
-        )
-    return key
-
-
 def read_legal_status(value) -> str:
     return read_choice(value, _LEGAL_STATUS_LOOKUP, LEGAL_STATUS_LABELS)
 
@@ -246,77 +188,6 @@ def read_service_field(value) -> str:
 
 def read_political_status(value) -> str:
     return read_choice(value, _POLITICAL_STATUS_LOOKUP, POLITICAL_STATUS_LABELS)
-
-
-_DATE_PATTERNS = (
-    re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})"),
-    re.compile(r"(\d{4})/(\d{1,2})/(\d{1,2})"),
-    re.compile(r"(\d{4})\.(\d{1,2})\.(\d{1,2})"),
-    re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日?"),
-)
-
-
-def _date_error(text: str) -> CellError:
-    return CellError(
-        "date_invalid",
-        _("%(value)s is not a date; write it like 2021-05-01, 2021/5/1 or 2021年5月1日.")
-        % {"value": text},
-    )
-
-
-def read_date(value, *, today: datetime.date | None = None) -> datetime.date | None:
-    """A date cell, or text in one of the usual Chinese spellings; never in the future."""
-    if is_blank(value):
-        return None
-    if isinstance(value, datetime.datetime):
-        day = value.date()
-    elif isinstance(value, datetime.date):
-        day = value
-    else:
-        # A bare number is not accepted: 20210501 or a serial number without date
-        # formatting is more likely a typing slip than a date.
-        text = re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(value)))
-        match = next((m for p in _DATE_PATTERNS if (m := p.fullmatch(text))), None)
-        if match is None:
-            raise _date_error(str(value).strip())
-        try:
-            day = datetime.date(*(int(part) for part in match.groups()))
-        except ValueError:
-            raise _date_error(str(value).strip()) from None
-    if day > (today or timezone.localdate()):
-        raise CellError(
-            "date_future", _("The date %(date)s is in the future.") % {"date": day.isoformat()}
-        )
-    return day
-
-
-_WHOLE_NUMBER = re.compile(r"[+-]?\d+(?:\.0*)?")
-
-
-def read_count(value) -> int | None:
-    """A non-negative whole number: 3, '3' and 3.0 are read; '三', 2.5 and -1 are not."""
-    if is_blank(value):
-        return None
-    number = None
-    if isinstance(value, bool):
-        number = None
-    elif isinstance(value, int):
-        number = value
-    elif isinstance(value, float) and value.is_integer():
-        number = int(value)
-    elif isinstance(value, str):
-        text = re.sub(r"\s+", "", unicodedata.normalize("NFKC", value))
-        if _WHOLE_NUMBER.fullmatch(text):
-            number = int(text.split(".")[0])
-    if number is None:
-        raise CellError(
-            "count_invalid",
-            _("%(value)s is not a whole number; write it in digits, such as 3.")
-            % {"value": str(value).strip()},
-        )
-    if number < 0:
-        raise CellError("count_negative", _("The number cannot be negative."))
-    return number
 
 
 # --- Headers and rows ---------------------------------------------------------------------
@@ -334,145 +205,83 @@ def header_positions(header: tuple | None) -> dict[str, int] | RowError:
     )
 
 
-@dataclass
-class ParsedRow:
-    line: int
-    values: dict = field(default_factory=dict)  # model field → value
-    errors: list[RowError] = field(default_factory=list)
-    key: tuple[str, str] | None = None  # ("uscc" | "filing_number", normalized value)
-    # A failed check character, forgiven only for an existing checksum-exempt organization.
-    checksum_error: RowError | None = None
-    existing: Organization | None = None  # the match, once the database has been read
+# --- The resource -------------------------------------------------------------------------
 
-    def fail(self, column: str, code: str, reason: str) -> None:
-        self.errors.append(RowError(self.line, column, code, reason))
-
-    def read(self, column: str, reader, value):
-        """``reader(value)``, or None with the error recorded against this cell."""
-        try:
-            return reader(value)
-        except CellError as exc:
-            self.fail(column, exc.code, exc.reason)
-        except ValidationError as exc:
-            self.fail(column, exc.code or "invalid", exc.messages[0])
-        return None
+_CHUNK = 1000  # keys per lookup query: well under the parameter limits of SQLite and PG
 
 
-@functools.cache
+def _chunks(items: list):
+    for start in range(0, len(items), _CHUNK):
+        yield items[start : start + _CHUNK]
+
+
+def _lenient(reader, value):
+    try:
+        return reader(value)
+    except (CellError, ValidationError):
+        return ""
+
+
+def _key_of(row) -> tuple[str, str] | None:
+    """The natural key a row names, read leniently (the row's checks report what is
+    wrong): the filing number of a filed organization, else the credit code."""
+    status = _lenient(read_legal_status, row.get(LEGAL_STATUS))
+    if status == LegalStatus.FILED:
+        number = normalize_filing_number(_lenient(read_text, row.get(FILING_NUMBER)))
+        return ("filing_number", number) if number else None
+    code = normalize_code(_lenient(read_text, row.get(USCC)))
+    return ("uscc", code) if code else None
+
+
+class OrganizationLoader(BaseInstanceLoader):
+    """The instance loader of the import: the organizations the file names, read once per
+    1,000 keys (the library's default is a query per row), and who holds each name."""
+
+    def __init__(self, resource, dataset=None):
+        super().__init__(resource, dataset)
+        keys = {"uscc": set(), "filing_number": set()}
+        names = set()
+        columns = (LEGAL_STATUS, USCC, FILING_NUMBER)
+        for cells in zip(*(dataset[column] for column in columns), strict=True):
+            key = _key_of(dict(zip(columns, cells, strict=True)))
+            if key is not None:
+                keys[key[0]].add(key[1])
+        for cell in dataset[NAME]:
+            name = resource.name_key(_lenient(read_text, cell))
+            if name:
+                names.add(name)
+        self.existing = {}
+        for field_name, values in keys.items():
+            for chunk in _chunks(sorted(values)):
+                found = Organization.objects.filter(**{f"{field_name}__in": chunk})
+                for org in found.select_related("community"):
+                    self.existing[(field_name, getattr(org, field_name))] = org
+        # Names compare by their key: a look-alike spelling is the same name.
+        self.name_holders = {}
+        for chunk in _chunks(sorted(names)):
+            found = Organization.objects.filter(
+                community__street=resource.street,
+                community__in=resource.allowed,
+                name_key__in=chunk,
+            )
+            for pk, community_id, name_key, uscc, filing_number in found.values_list(
+                "pk", "community_id", "name_key", "uscc", "filing_number"
+            ):
+                self.name_holders[(community_id, name_key)] = (pk, uscc or filing_number)
+        resource.loader = self
+
+    def get_instance(self, row):
+        # Kept for after_init_instance, which the library calls next for the same row.
+        self.resource.row_key = key = _key_of(row)
+        return self.existing.get(key) if key is not None else None
+
+
 def _max_length(field_name: str) -> int:
     return Organization._meta.get_field(field_name).max_length
 
 
-def _required(value):
-    if value in ("", None):
-        raise required_error()
-    return value
-
-
-def _phone(value) -> str:
-    text = read_text(value, exact=True)
-    return validate_mobile_or_phone(text) if text else ""
-
-
-def parse_row(line: int, cells: dict, communities: dict, street) -> ParsedRow:
-    """Read one data row (``cells``: header → cell value); ``communities``: name → Community
-    of the street (those the importing user may see)."""
-    row = ParsedRow(line)
-    values = row.values
-
-    def read_community(value):
-        name = _required(read_text(value))
-        if name not in communities:
-            raise CellError(
-                "unknown_community",
-                _("%(street)s has no community named %(value)s; the communities are: %(names)s.")
-                % {"street": street.name, "value": name, "names": "、".join(communities) or "-"},
-            )
-        return communities[name]
-
-    def text(max_length_of: str):
-        return lambda value: read_text(value, max_length=_max_length(max_length_of))
-
-    # Stored as cleaned (no invisible characters, single spaces): compared by its key.
-    values["name"] = row.read(NAME, lambda v: _required(clean_name(text("name")(v))), cells[NAME])
-    legal_status = row.read(
-        LEGAL_STATUS, lambda v: _required(read_legal_status(v)), cells[LEGAL_STATUS]
-    )
-    values["legal_status"] = legal_status
-    values["community"] = row.read(COMMUNITY, read_community, cells[COMMUNITY])
-    # An empty service field is the model's default, 其他.
-    values["service_field"] = (
-        row.read(SERVICE_FIELD, read_service_field, cells[SERVICE_FIELD]) or ServiceField.OTHER
-    )
-    values["founded_on"] = row.read(FOUNDED_ON, read_date, cells[FOUNDED_ON])
-    values["leader_name"] = row.read(LEADER_NAME, text("leader_name"), cells[LEADER_NAME]) or ""
-    values["leader_political_status"] = (
-        row.read(LEADER_POLITICAL_STATUS, read_political_status, cells[LEADER_POLITICAL_STATUS])
-        or ""
-    )
-    values["leader_phone"] = row.read(LEADER_PHONE, _phone, cells[LEADER_PHONE]) or ""
-    values["party_member_count"] = row.read(
-        PARTY_MEMBER_COUNT, read_count, cells[PARTY_MEMBER_COUNT]
-    )
-    if legal_status:
-        _read_identifiers(row, cells, legal_status)
-    if not row.errors:
-        _check_model_rules(row)
-    return row
-
-
-def _read_identifiers(row: ParsedRow, cells: dict, legal_status: str) -> None:
-    exact_text = functools.partial(read_text, exact=True)
-    uscc = row.read(USCC, exact_text, cells[USCC])
-    filing_number = row.read(FILING_NUMBER, exact_text, cells[FILING_NUMBER])
-    if uscc is None or filing_number is None:
-        return
-    row.values["uscc"] = row.values["filing_number"] = None
-    if legal_status == LegalStatus.FILED:
-        if uscc:
-            row.fail(
-                USCC,
-                "filed_with_uscc",
-                _("A filed organization has no unified social credit code."),
-            )
-        if not filing_number:
-            row.fail(FILING_NUMBER, "required", _("A filed organization needs its filing number."))
-            return
-        number = row.read(FILING_NUMBER, validate_filing_number, filing_number)
-        if number:
-            row.values["filing_number"] = number
-            row.key = ("filing_number", number)
-        return
-    if filing_number:
-        row.fail(
-            FILING_NUMBER,
-            "registered_with_filing_number",
-            _(
-                "A registered organization is identified by its unified social credit code, "
-                "not a filing number."
-            ),
-        )
-    if not uscc:
-        row.fail(
-            USCC, "required", _("A registered organization needs its unified social credit code.")
-        )
-        return
-    expected_type = USCC_TYPE_FOR_STATUS[legal_status]
-    try:
-        code = validate_uscc(uscc, expected_type=expected_type)
-    except ValidationError as exc:
-        if exc.code not in USCC_CHECKSUM_ERROR_CODES:
-            row.fail(USCC, exc.code, exc.messages[0])
-            return
-        # Legally issued pilot codes fail the checksum; an organization already accepted
-        # with a staff exemption keeps its code (decided once the database is read).
-        exempt = functools.partial(validate_uscc, expected_type=expected_type, checksum_exempt=True)
-        code = row.read(USCC, exempt, uscc)
-        if code is None:
-            return
-        row.checksum_error = RowError(row.line, USCC, exc.code, exc.messages[0])
-    row.values["uscc"] = code
-    row.key = ("uscc", code)
+def _phone(text: str) -> str:
+    return validate_mobile_or_phone(text)
 
 
 @functools.cache
@@ -483,14 +292,358 @@ def _not_in_file() -> list[str]:
     return [f.name for f in Organization._meta.concrete_fields if f.name not in in_file]
 
 
-def _check_model_rules(row: ParsedRow) -> None:
-    """The model's and the service's own checks, as a safety net behind the cell readers."""
-    probe = Organization(**row.values, uscc_checksum_exempt=row.checksum_error is not None)
-    try:
-        clean_identifiers(probe)
-        probe.clean_fields(exclude=_not_in_file())
-    except ValidationError as exc:
-        for field_name, errors in exc.error_dict.items():
-            for error in errors:
-                column = HEADER_FOR_FIELD.get(field_name, "")
-                row.fail(column, error.code or "invalid", next(iter(error)))
+def _add(errors: dict, field_name: str, code: str, reason: str) -> None:
+    errors.setdefault(field_name, []).append(ValidationError(reason, code=code))
+
+
+class OrganizationResource(ExcelModelResource):
+    """The registry's .xlsx columns. Matched by 统一社会信用代码 (registered) or 备案编号
+    (filed): a match in the street is updated, anything else is created.
+
+    ``street`` is where the rows go; ``actor`` None is the system (management command),
+    a user limits the communities to those they may see.
+    """
+
+    headers = HEADERS
+
+    name = Field(
+        attribute="name",
+        column_name=NAME,
+        widget=TextWidget(max_length=_max_length("name"), then=clean_name, required=True),
+    )
+    uscc = Field(attribute="uscc", column_name=USCC, widget=TextWidget(exact=True))
+    filing_number = Field(
+        attribute="filing_number", column_name=FILING_NUMBER, widget=TextWidget(exact=True)
+    )
+    legal_status = Field(
+        attribute="legal_status",
+        column_name=LEGAL_STATUS,
+        widget=ChoiceWidget(LEGAL_STATUS_LABELS, _LEGAL_STATUS_ALIASES, required=True),
+    )
+    community = Field(attribute="community", column_name=COMMUNITY, widget=NameLookupWidget())
+    # An empty service field is the model's default, 其他.
+    service_field = Field(
+        attribute="service_field",
+        column_name=SERVICE_FIELD,
+        widget=ChoiceWidget(SERVICE_FIELD_LABELS, default=ServiceField.OTHER),
+    )
+    founded_on = Field(attribute="founded_on", column_name=FOUNDED_ON, widget=DateWidget())
+    leader_name = Field(
+        attribute="leader_name",
+        column_name=LEADER_NAME,
+        widget=TextWidget(max_length=_max_length("leader_name")),
+    )
+    leader_political_status = Field(
+        attribute="leader_political_status",
+        column_name=LEADER_POLITICAL_STATUS,
+        widget=ChoiceWidget(POLITICAL_STATUS_LABELS, _POLITICAL_STATUS_ALIASES),
+    )
+    leader_phone = Field(
+        attribute="leader_phone",
+        column_name=LEADER_PHONE,
+        widget=TextWidget(exact=True, then=_phone),
+    )
+    party_member_count = Field(
+        attribute="party_member_count", column_name=PARTY_MEMBER_COUNT, widget=CountWidget()
+    )
+
+    class Meta(ExcelModelResource.Meta):
+        model = Organization
+        fields = tuple(FIELD_FOR_HEADER.values())
+        import_order = export_order = fields
+        # The natural keys; the loader reads them, by the legal status of each row.
+        import_id_fields = ("uscc", "filing_number")
+        instance_loader_class = OrganizationLoader
+
+    def __init__(self, *, street=None, **kwargs):
+        super().__init__(**kwargs)
+        self.street = street
+        self.loader = None
+        self.row_key = None
+        self._name_keys: dict[str, str] = {}
+        self._seen_keys: dict = {}
+        self._seen_names: dict = {}
+        communities = {}
+        if street is not None:
+            found = Community.objects.filter(street=street)
+            if self.actor is not None:
+                found = found.visible_to(self.actor)
+            communities = {community.name: community for community in found}
+        self.allowed = {community.pk for community in communities.values()}
+
+        def unknown(name):
+            return CellError(
+                "unknown_community",
+                _("%(street)s has no community named %(value)s; the communities are: %(names)s.")
+                % {"street": street.name, "value": name, "names": "、".join(communities) or "-"},
+            )
+
+        self.fields["community"].widget = NameLookupWidget(
+            communities, unknown=unknown, required=True
+        )
+
+    def get_instance(self, instance_loader, row):
+        return instance_loader.get_instance(row)
+
+    def name_key(self, name: str) -> str:
+        """``normalize_name``, once per name of the file (it is asked three times)."""
+        key = self._name_keys.get(name)
+        if key is None:
+            key = self._name_keys[name] = normalize_name(name)
+        return key
+
+    def after_init_instance(self, instance, new, row, **kwargs):
+        super().after_init_instance(instance, new, row, **kwargs)
+        instance._excel_key = self.row_key
+        if not new:
+            # Where the organization is now: the row may name another community.
+            instance._excel_home = (instance.community.street_id, instance.community_id)
+            instance._excel_original = {
+                name: getattr(instance, "community_id" if name == "community" else name)
+                for name in FIELD_FOR_HEADER.values()
+            }
+
+    # --- Checks -------------------------------------------------------------------------
+
+    def check_row(self, instance, errors):
+        checksum_error = self._check_identifiers(instance, errors)
+        key = instance._excel_key
+        org = None if instance._excel_new else instance
+        if checksum_error is not None and not (org and org.uscc_checksum_exempt):
+            _add(errors, "uscc", *checksum_error)
+        in_scope = None
+        if org is not None:
+            key_field = key[0]
+            street_id, community_id = org._excel_home
+            if street_id != self.street.pk:
+                _add(
+                    errors,
+                    key_field,
+                    "key_elsewhere",
+                    _("This code belongs to an organization of another street."),
+                )
+            elif community_id not in self.allowed:
+                # Which community (and so which organization) holds the code is not for
+                # staff of another community to learn from an import preview.
+                _add(
+                    errors,
+                    key_field,
+                    "out_of_scope",
+                    _(
+                        "This code is already used by an organization of another community "
+                        "of this street."
+                    ),
+                )
+            else:
+                in_scope = org
+        self._check_within_file(instance, errors)
+        community = None if "community" in errors else instance.community
+        name = None if "name" in errors else instance.name
+        if community is not None and name:
+            holder = self.loader.name_holders.get((community.pk, self.name_key(name)))
+            if holder is not None and holder[0] != getattr(in_scope, "pk", None):
+                _add(
+                    errors,
+                    "name",
+                    "name_taken",
+                    _("%(community)s already has an organization of this name (code %(code)s).")
+                    % {"community": community.name, "code": holder[1]},
+                )
+        if not errors:
+            self._check_model_rules(instance, errors)
+
+    def _check_identifiers(self, instance, errors) -> tuple[str, str] | None:
+        """The code the legal status calls for, normalized onto the instance; the other
+        one cleared. Returns a failed check character that an existing exempt
+        organization may keep (legally issued pilot codes fail the checksum)."""
+        if {"legal_status", "uscc", "filing_number"} & set(errors):
+            return None
+        uscc, filing_number = instance.uscc or "", instance.filing_number or ""
+        instance.uscc = instance.filing_number = None
+        if instance.legal_status == LegalStatus.FILED:
+            if uscc:
+                _add(
+                    errors,
+                    "uscc",
+                    "filed_with_uscc",
+                    _("A filed organization has no unified social credit code."),
+                )
+            if not filing_number:
+                _add(
+                    errors,
+                    "filing_number",
+                    "required",
+                    _("A filed organization needs its filing number."),
+                )
+                return None
+            try:
+                instance.filing_number = validate_filing_number(filing_number)
+            except ValidationError as exc:
+                _add(errors, "filing_number", exc.code or "invalid", exc.messages[0])
+            return None
+        if filing_number:
+            _add(
+                errors,
+                "filing_number",
+                "registered_with_filing_number",
+                _(
+                    "A registered organization is identified by its unified social credit "
+                    "code, not a filing number."
+                ),
+            )
+        if not uscc:
+            _add(
+                errors,
+                "uscc",
+                "required",
+                _("A registered organization needs its unified social credit code."),
+            )
+            return None
+        expected_type = USCC_TYPE_FOR_STATUS[instance.legal_status]
+        checksum_error = None
+        try:
+            code = validate_uscc(uscc, expected_type=expected_type)
+        except ValidationError as exc:
+            if exc.code not in USCC_CHECKSUM_ERROR_CODES:
+                _add(errors, "uscc", exc.code or "invalid", exc.messages[0])
+                return None
+            try:
+                code = validate_uscc(uscc, expected_type=expected_type, checksum_exempt=True)
+            except ValidationError as exempt_exc:
+                _add(errors, "uscc", exempt_exc.code or "invalid", exempt_exc.messages[0])
+                return None
+            checksum_error = (exc.code, exc.messages[0])
+        instance.uscc = code
+        return checksum_error
+
+    def _check_within_file(self, instance, errors) -> None:
+        line, key = instance._excel_line, instance._excel_key
+        if key is not None and not {"legal_status", "uscc", "filing_number"} & set(errors):
+            first = self._seen_keys.setdefault(key, line)
+            if first != line:
+                _add(
+                    errors,
+                    key[0],
+                    "duplicate_key",
+                    _("Line %(other)d has the same code; each organization once, please.")
+                    % {"other": first},
+                )
+        if "community" in errors or "name" in errors or not instance.name:
+            return
+        community = instance.community
+        first = self._seen_names.setdefault((community.pk, self.name_key(instance.name)), line)
+        if first != line:
+            _add(
+                errors,
+                "name",
+                "duplicate_name",
+                _("Line %(other)d has an organization of the same name in %(community)s.")
+                % {"other": first, "community": community.name},
+            )
+
+    def _check_model_rules(self, instance, errors) -> None:
+        """The model's and the service's own checks, behind the cell readers."""
+        try:
+            clean_identifiers(instance)
+            instance.clean_fields(exclude=_not_in_file())
+        except ValidationError as exc:
+            for field_name, found in exc.error_dict.items():
+                errors.setdefault(field_name, []).extend(found)
+
+    # --- Writes -------------------------------------------------------------------------
+
+    def changes(self, instance) -> dict:
+        original = instance._excel_original
+        changed = {}
+        for name in FIELD_FOR_HEADER.values():
+            if name == "community":
+                if instance.community_id != original["community"]:
+                    changed[name] = instance.community
+                continue
+            value, current = getattr(instance, name), original[name]
+            if current == value:
+                continue
+            if name == "leader_phone" and current:
+                # Phones typed in the admin are stored as typed; the same number is no
+                # change.
+                try:
+                    if validate_mobile_or_phone(current) == value:
+                        continue
+                except ValidationError:
+                    pass
+            changed[name] = value
+        return changed
+
+    def write_creates(self, instances):
+        with _refusals():
+            services.organizations_bulk_create(
+                rows=[
+                    {name: getattr(org, name) for name in FIELD_FOR_HEADER.values()}
+                    for org in instances
+                ],
+                actor=self.actor,
+                evidence=[{"source": "excel_import", "line": org._excel_line} for org in instances],
+            )
+
+    def write_updates(self, instances):
+        with _refusals(
+            _("The database refused this row; nothing was written. Import the file again.")
+        ):
+            services.organizations_bulk_update(
+                changes=[(org, org._excel_changes) for org in instances],
+                actor=self.actor,
+                evidence=[{"source": "excel_import", "line": org._excel_line} for org in instances],
+            )
+
+
+class _refusals:
+    """A service's refusal as the report's one error, in a savepoint of its own so that
+    PostgreSQL's transaction stays usable until the library rolls it all back."""
+
+    def __init__(self, integrity_reason: str | None = None):
+        self.integrity_reason = integrity_reason
+        self.atomic = transaction.atomic()
+
+    def __enter__(self):
+        self.atomic.__enter__()
+
+    def __exit__(self, kind, exc, traceback):
+        self.atomic.__exit__(kind, exc, traceback)
+        if isinstance(exc, ActionRefused):
+            raise WriteFailed(RowError(None, "", "refused", exc.message)) from exc
+        if isinstance(exc, IntegrityError):
+            reason = self.integrity_reason or _(
+                "The database refused the new organizations (someone may have added the "
+                "same code or name meanwhile); nothing was written. Import the file again."
+            )
+            raise WriteFailed(RowError(None, "", "write_failed", reason)) from exc
+        return False
+
+
+class _RowByRowLoader(OrganizationLoader):
+    """The library's default way: one query per row for its organization."""
+
+    def get_instance(self, row):
+        self.resource.row_key = key = _key_of(row)
+        if key is None:
+            return None
+        return Organization.objects.select_related("community").filter(**{key[0]: key[1]}).first()
+
+
+class RowByRowOrganizationResource(OrganizationResource):
+    """The same import in the library's default row-by-row mode (a lookup, a savepoint
+    and a save per row), for ``make bench`` to compare against: same checks, same
+    services, same result."""
+
+    class Meta(OrganizationResource.Meta):
+        use_bulk = False
+        instance_loader_class = _RowByRowLoader
+
+    def do_instance_save(self, instance, is_create):
+        if self.dry_run:
+            return
+        try:
+            (self.write_creates if is_create else self.write_updates)([instance])
+        except WriteFailed as exc:
+            self.write_error = exc.error
+            raise
