@@ -12,10 +12,12 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
-from evaluation.services.reviews import review_start
+from evaluation.choices import EvaluatorGroup
+from evaluation.services.reviews import review_start, review_submit
+from evaluation.services.scoring import assignment_create
 from notifications.services import notify
 from tests.e2e.conftest import PASSWORD, with_password
-from tests.evaluation.helpers import make_cycle, make_org
+from tests.evaluation.helpers import fill, make_cycle, make_evaluators, make_org
 from tests.funding.factories import make_call, make_draft, make_eligible
 
 pytestmark = pytest.mark.e2e
@@ -126,6 +128,25 @@ def test_the_main_portal_pages_pass_axe_on_a_phone(phone, tenant):
         assert response.status == 200, (name, response.status)
         found[name] = serious_violations(phone)
     assert not {name: v for name, v in found.items() if v}, found
+
+
+def test_the_evaluators_score_form_passes_axe_on_a_phone(phone, tenant):
+    _org, review, _call, _application = leader_world(tenant)
+    fill(review, tenant.leader)
+    review = review_submit(review=review, actor=tenant.leader)
+    expert = make_evaluators(tenant)[EvaluatorGroup.values[0]]
+    assignment = assignment_create(
+        review=review, evaluator=expert, group=EvaluatorGroup.values[0], actor=tenant.street_admin
+    )
+    with_password(expert)
+    login(phone, expert.username)
+    for path in ("/evaluation/assignments/", f"/evaluation/assignments/{assignment.pk}/"):
+        assert phone.goto(phone.base_url + path).status == 200, path
+        assert not serious_violations(phone), (path, serious_violations(phone))
+    assert (
+        phone.locator("table.stack tbody tr").first.evaluate("r => getComputedStyle(r).display")
+        == "block"
+    )
 
 
 def test_inputs_are_tall_enough_and_never_zoom(phone, tenant):
