@@ -77,6 +77,11 @@ class ExcelModelResource(resources.ModelResource):
         self.write_error = None
         self.invalid = False
 
+    def sort_key(self, error) -> tuple[int, int]:
+        """Errors in line order, then in the order of the file's columns."""
+        column = self.headers.index(error.column) if error.column in self.headers else -1
+        return (error.line or 0, column)
+
     # --- Row numbers --------------------------------------------------------------------
 
     def line_of(self, row_number: int) -> int:
@@ -198,7 +203,16 @@ def run_import(dataset, report, *, resource: ExcelModelResource, dry_run: bool):
             raise base_error.error
     for _number, row_errors in result.row_errors():
         raise row_errors[0].error
-    field_header = {field.attribute: field.column_name for field in resource.get_import_fields()}
+    # By field name, and by model attribute (a column without one, read by check_row, is
+    # named by its field).
+    field_header = {name: field.column_name for name, field in resource.fields.items()}
+    field_header.update(
+        {
+            field.attribute: field.column_name
+            for field in resource.fields.values()
+            if field.attribute
+        }
+    )
     for invalid in result.invalid_rows:
         line = resource.line_of(invalid.number)
         # The ValidationError itself, not the library's message_dict: it keeps the codes.
@@ -210,7 +224,7 @@ def run_import(dataset, report, *, resource: ExcelModelResource, dry_run: bool):
     if resource.write_error is not None:
         report.errors.append(resource.write_error)
     if report.errors:
-        report.errors.sort(key=lambda found: found.sort_key)
+        report.errors.sort(key=resource.sort_key)
         return report
     report.created = result.totals[RowResult.IMPORT_TYPE_NEW]
     report.updated = result.totals[RowResult.IMPORT_TYPE_UPDATE]
@@ -224,14 +238,24 @@ def no_rows_error(error):
 
 
 def write_xlsx(resource, queryset, destination, *, title, widths, default_width) -> int:
-    """Export ``queryset`` through ``resource`` (its headers, fields and widgets) into a
-    write-only .xlsx; returns the number of rows.
+    """Export ``queryset`` through ``resource`` into a new write-only .xlsx of one sheet;
+    returns the number of rows."""
+    workbook = openpyxl.Workbook(write_only=True)
+    count = write_sheet(
+        workbook, resource, queryset, title=title, widths=widths, default_width=default_width
+    )
+    workbook.save(destination)
+    return count
+
+
+def write_sheet(workbook, resource, queryset, *, title, widths, default_width) -> int:
+    """Add a sheet of ``queryset`` rendered by ``resource`` (its headers, fields, widgets
+    and dehydrate methods) to the write-only ``workbook``; returns the number of rows.
 
     The library's ``export()`` would first build the whole sheet as a ``tablib.Dataset``
-    in memory; the rows go straight to a write-only workbook instead, read in chunks by
+    in memory; the rows go straight to the write-only workbook instead, read in chunks by
     the resource's own ``iter_queryset``.
     """
-    workbook = openpyxl.Workbook(write_only=True)
     sheet = start_export_sheet(
         workbook, title, resource.get_export_headers(), widths, default_width
     )
@@ -239,7 +263,6 @@ def write_xlsx(resource, queryset, destination, *, title, widths, default_width)
     for instance in resource.iter_queryset(queryset):
         sheet.append([_cell(sheet, value) for value in resource.export_resource(instance)])
         count += 1
-    workbook.save(destination)
     return count
 
 
