@@ -209,3 +209,19 @@ def test_errors_come_back_at_the_top_and_the_first_field_is_focused(phone, tenan
     steps = phone.locator("form[data-steps] fieldset.step")
     assert [steps.nth(i).is_visible() for i in range(2)] == [False, True]
     assert phone.evaluate("document.activeElement.closest('fieldset.step') !== null")
+
+
+def test_without_javascript_the_whole_form_shows(browser, live_server, transactional_db, tenant):
+    _org, review, _call, _application = leader_world(tenant)
+    context = browser.new_context(locale="zh-CN", viewport=PHONE, java_script_enabled=False)
+    page = context.new_page()
+    page.base_url = live_server.url
+    try:
+        login(page, tenant.leader.username)
+        open_page(page, f"/evaluation/reviews/{review.pk}/")
+        steps = page.locator("form[data-steps] fieldset.step")
+        assert steps.count() == 3
+        assert all(steps.nth(i).is_visible() for i in range(3))
+        assert page.locator(".step-progress").count() == 0
+    finally:
+        context.close()
