@@ -300,11 +300,18 @@ class PartyOrganizationAdmin(ServiceErrorsAsMessagesMixin, ScopedAdminMixin, adm
             )
             obj.pk = created.pk
             obj._state.adding = False
-            return
-        changes = {name: getattr(obj, name) for name in tree.EDITABLE_FIELDS if name in form.fields}
-        tree.party_org_update(party_org=obj, actor=request.user, **changes)
-        if "secretary" in form.changed_data:
-            tree.party_org_set_secretary(party_org=obj, member=obj.secretary, actor=request.user)
+        else:
+            changes = {
+                name: getattr(obj, name) for name in tree.EDITABLE_FIELDS if name in form.fields
+            }
+            tree.party_org_update(party_org=obj, actor=request.user, **changes)
+            if "secretary" in form.changed_data:
+                tree.party_org_set_secretary(
+                    party_org=obj, member=obj.secretary, actor=request.user
+                )
+        # The size rules the coverage page flags, said where the branch is edited.
+        for finding in tree.party_org_size_findings(obj):
+            self.message_user(request, finding, messages.WARNING)
 
     def save_related(self, request, form, formsets, change):
         # worker_accounts is read-only here; nothing else is related.

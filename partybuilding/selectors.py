@@ -31,6 +31,8 @@ Definitions (DESIGN.md, "Party building"):
 - **Should become a general branch**: a branch with more than 50 members (full and
   probationary: 党员人数). **Should elect a committee**: a branch with ≥ 7 *full* members
   (支部工作条例: 有正式党员7人以上的党支部设立支部委员会) and ``has_committee`` False.
+  (3, 50 and 7 are the defaults of ``partybuilding.rules``; the flags read the rules in
+  force.)
 """
 
 from __future__ import annotations
@@ -72,14 +74,11 @@ from partybuilding.models import (
     PartyMember,
     PartyOrganization,
 )
+from partybuilding.rules import party_tree_rules
 
 RATE_PLACES = Decimal("0.0001")
-# 应建未建: full members needed before an organization should set up its own branch.
-OWN_BRANCH_MIN_FULL_MEMBERS = 3
-# A branch with more members than this should become a general branch (党总支).
-BRANCH_MAX_MEMBERS = 50
-# A branch with at least this many full members elects a branch committee.
-COMMITTEE_MIN_FULL_MEMBERS = 7
+# The thresholds of the flags below (应建未建, committee, general branch) are
+# ``partybuilding.rules.party_tree_rules()``: the same the tree services check.
 
 # The lifecycle checkpoints that need coverage (partybuilding.checkpoints).
 COVERAGE_STAGES = (Stage.ONBOARDING, Stage.MANAGEMENT, Stage.RE_ELECTION)
@@ -266,10 +265,11 @@ def coverage_rates(organizations_qs, group_by: str | None = "community") -> Cove
 
 
 def organizations_needing_own_branch(organizations_qs):
-    """应建未建: in the register, ≥ 3 full members, no active own (single) branch."""
+    """应建未建: in the register, enough full members (rules), no active own (single)
+    branch."""
     return (
         coverage_by_organization(in_register(organizations_qs))
-        .filter(full_members__gte=OWN_BRANCH_MIN_FULL_MEMBERS)
+        .filter(full_members__gte=party_tree_rules().own_branch_from_full_members)
         .exclude(coverage_kind=CoverageKind.OWN_BRANCH)
     )
 
@@ -290,14 +290,16 @@ def branches_with_member_counts(branches_qs):
 
 
 def branches_too_large(branches_qs):
-    """Branches of more than 50 members: should become a general branch (党总支)."""
-    return branches_with_member_counts(branches_qs).filter(member_count__gt=BRANCH_MAX_MEMBERS)
+    """Branches of more members than the rules allow: should become a general branch."""
+    limit = party_tree_rules().general_branch_above_members
+    return branches_with_member_counts(branches_qs).filter(member_count__gt=limit)
 
 
 def branches_needing_committee(branches_qs):
-    """Branches with ≥ 7 full members and no branch committee."""
+    """Branches with enough full members for a committee (rules) and none."""
     return branches_with_member_counts(branches_qs).filter(
-        full_member_count__gte=COMMITTEE_MIN_FULL_MEMBERS, has_committee=False
+        full_member_count__gte=party_tree_rules().committee_from_full_members,
+        has_committee=False,
     )
 
 

@@ -27,6 +27,7 @@ from incubation.models import Organization
 from partybuilding import selectors
 from partybuilding.choices import CoverageKind, Establishment
 from partybuilding.models import PartyMember, PartyOrganization
+from partybuilding.rules import party_tree_rules
 
 STAFF_ROLES = frozenset({Role.STREET_ADMIN, Role.COMMUNITY_STAFF, Role.PARTY_WORKER})
 MEMBERS_PER_PAGE = 50
@@ -95,6 +96,7 @@ def coverage(request):
         for group in rates.groups
     ]
     party_organizations = PartyOrganization.objects.visible_to(user)
+    rules = party_tree_rules()
     context = {
         "rates": rates,
         "communities": communities,
@@ -111,9 +113,9 @@ def coverage(request):
         ),
         "cross": selectors.cross_appointments(user.street_id, user=user),
         "thresholds": {
-            "own_branch": selectors.OWN_BRANCH_MIN_FULL_MEMBERS,
-            "max_members": selectors.BRANCH_MAX_MEMBERS,
-            "committee": selectors.COMMITTEE_MIN_FULL_MEMBERS,
+            "own_branch": rules.own_branch_from_full_members,
+            "max_members": rules.general_branch_above_members,
+            "committee": rules.committee_from_full_members,
         },
     }
     return render(request, "partybuilding/coverage.html", context)

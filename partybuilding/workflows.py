@@ -1,12 +1,12 @@
 """The rules of party building, as data: the membership pipeline with its minimum
-durations, the terms of party organizations and the size rules of the 1+6+X tree.
+durations and the terms of party organizations (the size rules of the 1+6+X tree are in
+``partybuilding.rules``).
 
 Keys are ASCII (``partybuilding.choices``); only ``partybuilding.services.development``
 changes ``Development.stage``, and only along ``DEVELOPMENT_TRANSITIONS``.
 """
 
 import datetime
-from dataclasses import dataclass
 
 from incubation.rules import add_years
 from partybuilding.choices import DevelopmentStage, PartyOrgKind
@@ -84,34 +84,5 @@ def term_years_for(kind: str, *, community=None) -> int:
     return TERM_YEARS[kind]
 
 
-# --- Size rules of the tree ("1+6+X") ----------------------------------------------------
-
-
-@dataclass(frozen=True)
-class TreeRules:
-    # A joint branch (联合组建) covers at most this many organizations.
-    joint_branch_max_organizations: int = 5
-    # A single branch (单独组建) covers its own organization only.
-    single_branch_max_organizations: int = 1
-    # A branch with at least this many members elects a branch committee (支委会).
-    committee_from_members: int = 7
-    # A branch with more members than this should become a general branch (党总支).
-    general_branch_above_members: int = 50
-    # An organization with at least this many full members and no own branch: 应建未建.
-    own_branch_from_full_members: int = 3
-
-
-TREE_RULES = TreeRules()
-
-
-def needs_branch_committee(member_count: int) -> bool:
-    return member_count >= TREE_RULES.committee_from_members
-
-
-def should_become_general_branch(member_count: int) -> bool:
-    return member_count > TREE_RULES.general_branch_above_members
-
-
-def should_have_own_branch(full_member_count: int, *, has_own_branch: bool) -> bool:
-    """应建未建: enough full members for an own branch, and none set up."""
-    return not has_own_branch and full_member_count >= TREE_RULES.own_branch_from_full_members
+# The size rules of the tree ("1+6+X") live in ``partybuilding.rules`` (one place,
+# settings-backed), read by the coverage flags, the tree services and the demo.

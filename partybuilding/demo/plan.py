@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from incubation.choices import PoliticalStatus
 from incubation.models import Organization
 from partybuilding.choices import DevelopmentStage
-from partybuilding.workflows import TREE_RULES
+from partybuilding.rules import party_tree_rules
 
 # --- The plan ---------------------------------------------------------------------------
 
@@ -83,7 +83,7 @@ class BranchPlan:
 
     @property
     def has_committee(self) -> bool:
-        return self.full_members >= TREE_RULES.committee_from_members
+        return self.full_members >= party_tree_rules().committee_from_full_members
 
     def party_leaders(self) -> list[Organization]:
         return [o for o in self.organizations if _leads_as_member(o)]

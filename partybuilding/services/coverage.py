@@ -36,16 +36,22 @@ from partybuilding.models import (
     PartyOrganization,
 )
 from partybuilding.permissions import can_manage_party, refuse_unless
-from partybuilding.workflows import TREE_RULES
+from partybuilding.rules import party_tree_rules
 
 COVERAGE_KIND_FOR_ESTABLISHMENT = {
     Establishment.SINGLE: CoverageKind.OWN_BRANCH,
     Establishment.JOINT: CoverageKind.JOINT_BRANCH,
 }
-COVERAGE_LIMITS = {
-    Establishment.SINGLE: TREE_RULES.single_branch_max_organizations,
-    Establishment.JOINT: TREE_RULES.joint_branch_max_organizations,
-}
+
+
+def coverage_limits() -> dict[str, int]:
+    """How many organizations a branch covers at most, by establishment (the rules in
+    force; a functional branch covers none and is absent)."""
+    rules = party_tree_rules()
+    return {
+        Establishment.SINGLE: rules.single_branch_max_organizations,
+        Establishment.JOINT: rules.joint_branch_max_organizations,
+    }
 
 
 def _record(organization, actor, note: str, **evidence) -> OrganizationEvent:
@@ -110,7 +116,8 @@ def coverage_assign(
             _("Only a party branch covers organizations; %(party_org)s is a %(kind)s.")
             % {"party_org": branch.name, "kind": PartyOrgKind(branch.kind).label}
         )
-    if branch.establishment not in COVERAGE_LIMITS:
+    limits = coverage_limits()
+    if branch.establishment not in limits:
         raise ActionRefused(
             _(
                 "A functional branch gives no organization coverage: cover %(organization)s "
@@ -146,7 +153,7 @@ def coverage_assign(
             )
             % {"organization": org.name, "branch": current.branch.name}
         )
-    limit = COVERAGE_LIMITS[branch.establishment]
+    limit = limits[branch.establishment]
     covered = PartyCoverage.objects.active().filter(branch=branch).count()
     if covered >= limit:
         if branch.establishment == Establishment.SINGLE:

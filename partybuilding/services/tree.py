@@ -20,7 +20,9 @@ from incubation.rules import add_years
 from partybuilding.choices import ALLOWED_PARENTS, Establishment, MemberStatus, PartyOrgKind
 from partybuilding.models import PartyMember, PartyOrganization
 from partybuilding.permissions import can_manage_party, refuse_unless
-from partybuilding.workflows import TREE_RULES, term_years_for
+from partybuilding.rules import party_tree_rules
+from partybuilding.selectors import branches_with_member_counts
+from partybuilding.workflows import term_years_for
 
 # Fields edited through party_org_update; kind and street never change (a node of another
 # kind or street is a new node).
@@ -161,9 +163,10 @@ def _lock(party_org: PartyOrganization) -> PartyOrganization:
 def _refuse_establishment_change(party_org: PartyOrganization) -> None:
     """A branch may not change how it is set up into one its current coverage breaks."""
     covered = party_org.coverages.active().count()
+    rules = party_tree_rules()
     limit = {
-        Establishment.SINGLE: TREE_RULES.single_branch_max_organizations,
-        Establishment.JOINT: TREE_RULES.joint_branch_max_organizations,
+        Establishment.SINGLE: rules.single_branch_max_organizations,
+        Establishment.JOINT: rules.joint_branch_max_organizations,
         Establishment.FUNCTIONAL: 0,
     }.get(party_org.establishment)
     if limit is not None and covered > limit:
@@ -259,3 +262,45 @@ def party_org_renew_term(
     _clean(current)
     current.save(update_fields=["term_start", "term_end", "term_years", "updated_at"])
     return current
+
+
+# --- Size checks (the rules of ``partybuilding.rules``, as the coverage page flags them) ---
+
+
+def party_org_size_findings(party_org: PartyOrganization) -> list[str]:
+    """What the size rules ask of a branch now: elect a committee, become a general
+    branch. Counted by the coverage page's own selector, so a finding here is exactly a
+    flag there. Advice, not a refusal: members join one by one, and the committee is
+    elected after the count is reached."""
+    if party_org.kind != PartyOrgKind.BRANCH:
+        return []
+    counted = branches_with_member_counts(PartyOrganization.objects.filter(pk=party_org.pk)).first()
+    if counted is None:
+        return []
+    rules = party_tree_rules()
+    findings = []
+    if rules.needs_committee(counted.full_member_count, has_committee=counted.has_committee):
+        findings.append(
+            _(
+                "%(branch)s has %(count)d full members (%(rule)d or more): it should elect a "
+                "branch committee."
+            )
+            % {
+                "branch": counted.name,
+                "count": counted.full_member_count,
+                "rule": rules.committee_from_full_members,
+            }
+        )
+    if rules.should_become_general_branch(counted.member_count):
+        findings.append(
+            _(
+                "%(branch)s has %(count)d members (more than %(rule)d): it should become a "
+                "general party branch."
+            )
+            % {
+                "branch": counted.name,
+                "count": counted.member_count,
+                "rule": rules.general_branch_above_members,
+            }
+        )
+    return findings

@@ -9,18 +9,13 @@ from django.utils import translation
 
 from core.errors import ActionRefused
 from partybuilding.choices import Establishment, MemberStatus, PartyOrgKind
+from partybuilding.rules import DEFAULT_RULES as RULES
 from partybuilding.services.coverage import coverage_assign
 from partybuilding.services.tree import (
     party_org_create,
     party_org_renew_term,
     party_org_set_secretary,
     party_org_update,
-)
-from partybuilding.workflows import (
-    TREE_RULES,
-    needs_branch_committee,
-    should_become_general_branch,
-    should_have_own_branch,
 )
 from tests.partybuilding.helpers import branch, committee, link, make_tree, member
 
@@ -355,12 +350,15 @@ def test_it_refuses_a_secretary_by_a_party_worker_not_linked(tenant):
 
 
 def test_the_size_rules_follow_the_design():
-    assert TREE_RULES.joint_branch_max_organizations == 5
-    assert not needs_branch_committee(6) and needs_branch_committee(7)
-    assert not should_become_general_branch(50) and should_become_general_branch(51)
-    assert should_have_own_branch(3, has_own_branch=False)
-    assert not should_have_own_branch(3, has_own_branch=True)
-    assert not should_have_own_branch(2, has_own_branch=False)
+    assert RULES.joint_branch_max_organizations == 5
+    assert not RULES.needs_committee(6, has_committee=False)
+    assert RULES.needs_committee(7, has_committee=False)
+    assert not RULES.needs_committee(7, has_committee=True)
+    assert not RULES.should_become_general_branch(50)
+    assert RULES.should_become_general_branch(51)
+    assert RULES.should_have_own_branch(3, has_own_branch=False)
+    assert not RULES.should_have_own_branch(3, has_own_branch=True)
+    assert not RULES.should_have_own_branch(2, has_own_branch=False)
 
 
 def test_it_refuses_an_edit_by_street_staff_of_another_street(tenant, outsider_tenant):
