@@ -271,8 +271,7 @@ class OrganizationLoader(BaseInstanceLoader):
         resource.loader = self
 
     def get_instance(self, row):
-        # Kept for after_init_instance, which the library calls next for the same row.
-        self.resource.row_key = key = _key_of(row)
+        key = _key_of(row)
         return self.existing.get(key) if key is not None else None
 
 
@@ -359,7 +358,6 @@ class OrganizationResource(ExcelModelResource):
         super().__init__(**kwargs)
         self.street = street
         self.loader = None
-        self.row_key = None
         self._name_keys: dict[str, str] = {}
         self._seen_keys: dict = {}
         self._seen_names: dict = {}
@@ -394,7 +392,6 @@ class OrganizationResource(ExcelModelResource):
 
     def after_init_instance(self, instance, new, row, **kwargs):
         super().after_init_instance(instance, new, row, **kwargs)
-        instance._excel_key = self.row_key
         if not new:
             # Where the organization is now: the row may name another community.
             instance._excel_home = (instance.community.street_id, instance.community_id)
@@ -406,9 +403,9 @@ class OrganizationResource(ExcelModelResource):
     # --- Checks -------------------------------------------------------------------------
 
     def check_row(self, instance, errors):
-        checksum_error = self._check_identifiers(instance, errors)
-        key = instance._excel_key
-        org = None if instance._excel_new else instance
+        key, checksum_error = self._check_identifiers(instance, errors)
+        # Matched only by a code that passed its checks (as the old pipeline did).
+        org = None if instance._excel_new or key is None else instance
         if checksum_error is not None and not (org and org.uscc_checksum_exempt):
             _add(errors, "uscc", *checksum_error)
         in_scope = None
@@ -436,7 +433,7 @@ class OrganizationResource(ExcelModelResource):
                 )
             else:
                 in_scope = org
-        self._check_within_file(instance, errors)
+        self._check_within_file(instance, key, errors)
         community = None if "community" in errors else instance.community
         name = None if "name" in errors else instance.name
         if community is not None and name:
@@ -452,12 +449,13 @@ class OrganizationResource(ExcelModelResource):
         if not errors:
             self._check_model_rules(instance, errors)
 
-    def _check_identifiers(self, instance, errors) -> tuple[str, str] | None:
+    def _check_identifiers(self, instance, errors) -> tuple[tuple | None, tuple | None]:
         """The code the legal status calls for, normalized onto the instance; the other
-        one cleared. Returns a failed check character that an existing exempt
-        organization may keep (legally issued pilot codes fail the checksum)."""
+        one cleared. Returns the row's key (None when the code is wrong) and a failed check
+        character that an existing exempt organization may keep (legally issued pilot
+        codes fail the checksum)."""
         if {"legal_status", "uscc", "filing_number"} & set(errors):
-            return None
+            return None, None
         uscc, filing_number = instance.uscc or "", instance.filing_number or ""
         instance.uscc = instance.filing_number = None
         if instance.legal_status == LegalStatus.FILED:
@@ -475,12 +473,13 @@ class OrganizationResource(ExcelModelResource):
                     "required",
                     _("A filed organization needs its filing number."),
                 )
-                return None
+                return None, None
             try:
                 instance.filing_number = validate_filing_number(filing_number)
             except ValidationError as exc:
                 _add(errors, "filing_number", exc.code or "invalid", exc.messages[0])
-            return None
+                return None, None
+            return ("filing_number", instance.filing_number), None
         if filing_number:
             _add(
                 errors,
@@ -498,7 +497,7 @@ class OrganizationResource(ExcelModelResource):
                 "required",
                 _("A registered organization needs its unified social credit code."),
             )
-            return None
+            return None, None
         expected_type = USCC_TYPE_FOR_STATUS[instance.legal_status]
         checksum_error = None
         try:
@@ -506,19 +505,19 @@ class OrganizationResource(ExcelModelResource):
         except ValidationError as exc:
             if exc.code not in USCC_CHECKSUM_ERROR_CODES:
                 _add(errors, "uscc", exc.code or "invalid", exc.messages[0])
-                return None
+                return None, None
             try:
                 code = validate_uscc(uscc, expected_type=expected_type, checksum_exempt=True)
             except ValidationError as exempt_exc:
                 _add(errors, "uscc", exempt_exc.code or "invalid", exempt_exc.messages[0])
-                return None
+                return None, None
             checksum_error = (exc.code, exc.messages[0])
         instance.uscc = code
-        return checksum_error
+        return ("uscc", code), checksum_error
 
-    def _check_within_file(self, instance, errors) -> None:
-        line, key = instance._excel_line, instance._excel_key
-        if key is not None and not {"legal_status", "uscc", "filing_number"} & set(errors):
+    def _check_within_file(self, instance, key, errors) -> None:
+        line = instance._excel_line
+        if key is not None:
             first = self._seen_keys.setdefault(key, line)
             if first != line:
                 _add(
@@ -624,7 +623,7 @@ class _RowByRowLoader(OrganizationLoader):
     """The library's default way: one query per row for its organization."""
 
     def get_instance(self, row):
-        self.resource.row_key = key = _key_of(row)
+        key = _key_of(row)
         if key is None:
             return None
         return Organization.objects.select_related("community").filter(**{key[0]: key[1]}).first()

@@ -26,6 +26,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 from import_export.fields import Field
 from import_export.instance_loaders import BaseInstanceLoader
+from import_export.resources import ModelResource
 
 from core.errors import ActionRefused
 from core.excel import check_headers
@@ -50,7 +51,7 @@ from core.identifiers import (
 )
 from incubation.models import Organization
 from incubation.resources import RowError
-from partybuilding.choices import MemberStatus, PartyOrgKind, Sex
+from partybuilding.choices import CoverageKind, Establishment, MemberStatus, PartyOrgKind, Sex
 from partybuilding.models import PartyMember, PartyOrganization
 from partybuilding.services.members import (
     EDITABLE_FIELDS,
@@ -577,3 +578,50 @@ class _refusals:
                 )
             ) from exc
         return False
+
+
+# --- The coverage matrix (export only) ----------------------------------------------------
+
+# A file format: fixed Chinese headers and labels, whatever language the user reads the
+# platform in.
+MATRIX_HEADERS = ("社区", "组织名称", "覆盖方式", "党支部", "党建联络员", "正式党员数")
+MATRIX_WIDTHS = dict(zip(MATRIX_HEADERS, (16, 32, 22, 28, 12, 10), strict=True))
+COVERAGE_LABELS_ZH = {
+    CoverageKind.OWN_BRANCH: "单独建立支部",
+    CoverageKind.JOINT_BRANCH: "联合支部覆盖",
+    CoverageKind.INSTRUCTOR: "仅选派党建指导员",
+    CoverageKind.NONE: "未覆盖",
+}
+FUNCTIONAL_SUFFIX_ZH = "(功能型)"
+
+
+# The values as they are (text, numbers), not the library's strings.
+_AS_IS = CellWidget(lambda value: value)
+
+
+class CoverageMatrixResource(ModelResource):
+    """One row per organization of ``selectors`` coverage matrix (its annotations:
+    ``coverage_kind``, ``branch_establishment``, ``branch_name``, ``liaison``,
+    ``full_members``)."""
+
+    community = Field(attribute="community__name", column_name=MATRIX_HEADERS[0], widget=_AS_IS)
+    name = Field(attribute="name", column_name=MATRIX_HEADERS[1], widget=_AS_IS)
+    coverage = Field(column_name=MATRIX_HEADERS[2])
+    branch_name = Field(attribute="branch_name", column_name=MATRIX_HEADERS[3], widget=_AS_IS)
+    liaison = Field(attribute="liaison", column_name=MATRIX_HEADERS[4], widget=_AS_IS)
+    full_members = Field(attribute="full_members", column_name=MATRIX_HEADERS[5], widget=_AS_IS)
+
+    class Meta:
+        model = Organization
+        fields = ("community", "name", "coverage", "branch_name", "liaison", "full_members")
+        export_order = fields
+
+    def dehydrate_coverage(self, org) -> str:
+        label = COVERAGE_LABELS_ZH[org.coverage_kind]
+        if org.branch_establishment == Establishment.FUNCTIONAL:
+            label += FUNCTIONAL_SUFFIX_ZH
+        return label
+
+    def iter_queryset(self, queryset):
+        # An annotated queryset, read in chunks: no query per row.
+        yield from queryset.iterator(chunk_size=2000)

@@ -21,12 +21,15 @@ from django.views.decorators.http import require_GET
 
 from accounts.decorators import role_required
 from accounts.roles import Role, roles_of
-from core.excel import XLSX_CONTENT_TYPE, start_export_sheet, text_cell
+from core.excel import XLSX_CONTENT_TYPE
+from core.excel_resources import write_sheet
 from core.identifiers import mask_id_number, mask_phone
 from incubation.models import Organization
 from partybuilding import selectors
 from partybuilding.choices import CoverageKind, Establishment
 from partybuilding.models import PartyMember, PartyOrganization
+from partybuilding.resources import MATRIX_HEADERS as MATRIX_HEADERS
+from partybuilding.resources import MATRIX_WIDTHS, CoverageMatrixResource
 from partybuilding.rules import party_tree_rules
 
 STAFF_ROLES = frozenset({Role.STREET_ADMIN, Role.COMMUNITY_STAFF, Role.PARTY_WORKER})
@@ -45,17 +48,7 @@ def sees_personal_data(user) -> bool:
 
 # --- Coverage ------------------------------------------------------------------------------
 
-# The Excel matrix is a file format: fixed Chinese headers and labels, whatever language
-# the user reads the platform in (as in incubation.resources).
-MATRIX_HEADERS = ("社区", "组织名称", "覆盖方式", "党支部", "党建联络员", "正式党员数")
-MATRIX_WIDTHS = dict(zip(MATRIX_HEADERS, (16, 32, 22, 28, 12, 10), strict=True))
-COVERAGE_LABELS_ZH = {
-    CoverageKind.OWN_BRANCH: "单独建立支部",
-    CoverageKind.JOINT_BRANCH: "联合支部覆盖",
-    CoverageKind.INSTRUCTOR: "仅选派党建指导员",
-    CoverageKind.NONE: "未覆盖",
-}
-FUNCTIONAL_SUFFIX_ZH = "(功能型)"
+# The Excel matrix is a file format, in partybuilding.resources (CoverageMatrixResource).
 
 
 def _selected_community(request, groups) -> int | None:
@@ -124,21 +117,14 @@ def coverage(request):
 def _matrix_download(matrix) -> FileResponse:
     """The matrix as .xlsx, built in memory: one query, a few hundred rows per street."""
     workbook = openpyxl.Workbook(write_only=True)
-    sheet = start_export_sheet(workbook, "党建覆盖", MATRIX_HEADERS, MATRIX_WIDTHS, 12)
-    for org in matrix.iterator(chunk_size=2000):
-        label = COVERAGE_LABELS_ZH[org.coverage_kind]
-        if org.branch_establishment == Establishment.FUNCTIONAL:
-            label += FUNCTIONAL_SUFFIX_ZH
-        sheet.append(
-            [
-                text_cell(sheet, org.community.name),
-                text_cell(sheet, org.name),
-                label,
-                text_cell(sheet, org.branch_name or ""),
-                text_cell(sheet, org.liaison or ""),
-                org.full_members,
-            ]
-        )
+    write_sheet(
+        workbook,
+        CoverageMatrixResource(),
+        matrix,
+        title="党建覆盖",
+        widths=MATRIX_WIDTHS,
+        default_width=12,
+    )
     buffer = io.BytesIO()
     workbook.save(buffer)
     buffer.seek(0)

@@ -53,3 +53,18 @@ def test_a_masked_id_number_is_refused_even_for_a_member_on_record(tenant, tree)
     report = run(tenant, [row(tree, 1, **{ID_NUMBER: masked})], actor=tenant.street_admin)
 
     assert errors_of(report) == [(2, ID_NUMBER, "id_masked")]
+
+
+def test_the_coverage_matrix_is_written_by_its_resource(
+    client, tenant, outsider_tenant, monkeypatch
+):
+    from partybuilding.resources import CoverageMatrixResource
+    from tests.partybuilding.test_views import _get, _sheet_rows, coverage_street
+
+    street = coverage_street(tenant, outsider_tenant)
+    monkeypatch.setattr(CoverageMatrixResource, "dehydrate_coverage", lambda self, org: "X")
+
+    response = _get(client, street.tenant.street_admin, "partybuilding:coverage", format="xlsx")
+
+    rows = _sheet_rows(response)
+    assert len(rows) > 1 and {row[2] for row in rows[1:]} == {"X"}
