@@ -18,7 +18,6 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Community, Street, User
 from accounts.power import (
-    Decision,
     can_change_access,
     can_create_account,
     can_grant_group,
@@ -29,15 +28,11 @@ from accounts.services import user_create, user_set_active, user_set_password
 from audit.context import current_request
 from audit.models import AuditAction, AuditEntry
 from core.clientip import client_ip
+from core.decisions import refuse_unless
 
 # No 0/O, 1/l/I: the temporary password is read off paper and typed by hand.
 TEMPORARY_ALPHABET = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 TEMPORARY_LENGTH = 12
-
-
-def _require(decision: Decision) -> None:
-    if not decision:
-        raise PermissionDenied(decision.reason)
 
 
 def _audit(*, user: User, actor, what: str) -> None:
@@ -75,9 +70,9 @@ def account_create(
     from incubation.models import Organization
     from incubation.services.registry import organization_add_leader
 
-    _require(can_create_account(actor))
+    refuse_unless(can_create_account(actor), PermissionDenied)
     role = Role(role)
-    _require(can_grant_group(actor, Group.objects.get(name=role.value)))
+    refuse_unless(can_grant_group(actor, Group.objects.get(name=role.value)), PermissionDenied)
     if not actor.is_superuser:
         street = actor.street
     if community is not None:
@@ -121,7 +116,7 @@ def account_password_link(*, user: User, actor, request) -> str:
     """The absolute one-time link to choose a new password (Django's reset confirm page).
     It stops working once used (the token hashes the password and last sign-in) or after
     PASSWORD_RESET_TIMEOUT; the password is unchanged until then."""
-    _require(can_manage_account(actor, user))
+    refuse_unless(can_manage_account(actor, user), PermissionDenied)
     if not user.is_active:
         raise PermissionDenied(_("The account is deactivated; reactivate it first."))
     path = reverse(
@@ -159,7 +154,7 @@ def user_password_changed(*, user: User) -> None:
 def account_unlock(*, user: User, actor) -> int:
     """Clear the failed sign-ins (and so the lock-out) of this user name from every
     address; returns how many attempt records were removed."""
-    _require(can_manage_account(actor, user))
+    refuse_unless(can_manage_account(actor, user), PermissionDenied)
     removed = AxesProxyHandler.reset_attempts(username=user.username)
     _audit(user=user, actor=actor, what=f"unlocked ({removed} attempt records cleared)")
     return removed
@@ -171,5 +166,5 @@ def account_reset_two_factor(*, user: User, actor) -> bool:
     could otherwise drop your second factor)."""
     from twofactor.services import two_factor_reset
 
-    _require(can_change_access(actor, user))
+    refuse_unless(can_change_access(actor, user), PermissionDenied)
     return two_factor_reset(user=user, actor=actor)

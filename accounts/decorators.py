@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from accounts.roles import roles_of
+from accounts.roles import has_role
 
 
 def role_required(roles, *, refuse_as_missing: bool = False):
@@ -19,8 +19,7 @@ def role_required(roles, *, refuse_as_missing: bool = False):
         @wraps(view)
         @login_required
         def wrapped(request, *args, **kwargs):
-            user = request.user
-            if not (user.is_superuser or roles_of(user) & allowed):
+            if not has_role(request.user, allowed):
                 raise Http404 if refuse_as_missing else PermissionDenied
             return view(request, *args, **kwargs)
 

@@ -17,10 +17,10 @@ themselves:
 
 The querysets ``users_manageable_by`` and ``groups_grantable_by`` state the same rules for
 the admin's lists and choices (tests/accounts/test_account_power.py keeps them equal).
-Each predicate returns a ``Decision``: truthy when allowed, with the reason in words.
+Each predicate returns a ``core.decisions.Decision``: truthy when allowed, with the reason
+in words.
 """
 
-from dataclasses import dataclass
 from enum import IntEnum
 
 from django.contrib.auth.models import Group, Permission
@@ -28,6 +28,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from accounts.roles import Role, roles_of
+from core.decisions import Decision
 
 
 class Power(IntEnum):
@@ -49,20 +50,6 @@ ROLE_POWER = {
 MANAGE_PERMISSION = "accounts.change_user"
 ADD_PERMISSION = "accounts.add_user"
 DELETE_PERMISSION = "accounts.delete_user"
-
-
-@dataclass(frozen=True)
-class Decision:
-    """``if can_manage_account(a, b):`` or ``allowed, reason = can_manage_account(a, b)``."""
-
-    allowed: bool
-    reason: str
-
-    def __bool__(self) -> bool:
-        return self.allowed
-
-    def __iter__(self):
-        return iter((self.allowed, self.reason))
 
 
 def power_of(user) -> Power:

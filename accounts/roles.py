@@ -16,6 +16,9 @@ class Role(models.TextChoices):
 # Roles that work in the Django admin (the others use the portal).
 ADMIN_ROLES = frozenset({Role.STREET_ADMIN, Role.COMMUNITY_STAFF, Role.PARTY_WORKER})
 
+# Staff who read and work on organizations: a street's or a community's.
+STAFF_ROLES = frozenset({Role.STREET_ADMIN, Role.COMMUNITY_STAFF})
+
 # Which tie each role needs: a street, a community, or nothing here (organization leaders
 # are tied through their organization, evaluators through their assignments).
 ROLE_NEEDS = {
@@ -71,6 +74,42 @@ def roles_of(user) -> frozenset[str]:
         cached = frozenset(code for code in codes if code in Role.values)
         user._role_codes = cached
     return cached
+
+
+def has_role(user, roles) -> bool:
+    """A superuser, or a signed-in user holding one of ``roles``."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return user.is_superuser or bool(roles_of(user) & frozenset(roles))
+
+
+def is_street_staff(user) -> bool:
+    """A superuser or a street admin (of any street): street-level decisions. ``None`` (the
+    system) is not staff; predicates that let the system through say so themselves."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return user.is_superuser or Role.STREET_ADMIN in roles_of(user)
+
+
+def _tied_staff(user, role: str, tie: str, place) -> bool:
+    """A superuser, or a holder of ``role`` whose ``tie`` (``street_id`` / ``community_id``)
+    is ``place`` (the object or its pk)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_superuser:
+        return True
+    tied = getattr(user, tie)
+    return role in roles_of(user) and tied is not None and tied == getattr(place, "pk", place)
+
+
+def is_street_staff_of(user, street) -> bool:
+    """A superuser, or a street admin tied to ``street`` (a Street or its pk)."""
+    return _tied_staff(user, Role.STREET_ADMIN, "street_id", street)
+
+
+def is_community_staff_of(user, community) -> bool:
+    """A superuser, or community staff tied to ``community`` (a Community or its pk)."""
+    return _tied_staff(user, Role.COMMUNITY_STAFF, "community_id", community)
 
 
 def sync_roles_after_migrate(sender, **kwargs):

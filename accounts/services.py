@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Community, Street, User
 from accounts.power import (
-    Decision,
     can_change_access,
     can_create_account,
     can_delete_account,
@@ -24,6 +23,7 @@ from accounts.power import (
     can_manage_account,
 )
 from accounts.roles import ADMIN_ROLES, ROLE_NEEDS, ROLE_PERMISSIONS, Role
+from core.decisions import refuse_unless
 
 
 def _matching_permissions(pattern: str, using: str):
@@ -113,11 +113,6 @@ PROFILE_FIELDS = frozenset(
 )
 
 
-def _require(decision: Decision) -> None:
-    if not decision:
-        raise PermissionDenied(decision.reason)
-
-
 def _locked(user: User) -> User:
     # The decision is taken on the stored row (not on an instance a form may have
     # changed), and the lock keeps a concurrent role change from slipping in between.
@@ -129,7 +124,7 @@ def user_add(*, user: User, actor) -> User:
     """Save a new account built by the admin's add form (username and password only).
     It starts with no role; a street admin's new account belongs to their street, so they
     can go on to give it a community and a role."""
-    _require(can_create_account(actor))
+    refuse_unless(can_create_account(actor), PermissionDenied)
     user.is_superuser = False
     user.is_staff = False
     if not actor.is_superuser:
@@ -144,7 +139,7 @@ def user_add(*, user: User, actor) -> User:
 def user_set_password(*, user: User, password: str | None, actor) -> User:
     """Set a new password, or with ``None`` disable password sign-in."""
     target = _locked(user)
-    _require(can_manage_account(actor, target))
+    refuse_unless(can_manage_account(actor, target), PermissionDenied)
     if password is None:
         target.set_unusable_password()
     else:
@@ -162,7 +157,7 @@ def user_update_profile(*, user: User, actor, **fields) -> User:
     if unknown:
         raise TypeError(f"user_update_profile cannot write {sorted(unknown)}")
     target = _locked(user)
-    _require(can_manage_account(actor, target))
+    refuse_unless(can_manage_account(actor, target), PermissionDenied)
     street, community = fields.get("street"), fields.get("community")
     if "street" in fields and street is None and not actor.is_superuser:
         raise PermissionDenied(_("Only a superuser takes an account out of its street."))
@@ -185,9 +180,9 @@ def user_update_profile(*, user: User, actor, **fields) -> User:
 
 def _set_flag(user: User, actor, name: str, value: bool, *decisions) -> User:
     target = _locked(user)
-    _require(can_change_access(actor, target))
+    refuse_unless(can_change_access(actor, target), PermissionDenied)
     for decide in decisions:
-        _require(decide())
+        refuse_unless(decide(), PermissionDenied)
     if getattr(target, name) == value:
         return target
     setattr(target, name, value)
@@ -217,11 +212,11 @@ def user_set_roles(*, user: User, groups, actor) -> User:
     """Set an account's roles (groups) exactly; every role given or taken must be one the
     actor may grant."""
     target = _locked(user)
-    _require(can_change_access(actor, target))
+    refuse_unless(can_change_access(actor, target), PermissionDenied)
     wanted = {group.pk: group for group in groups}
     current = {group.pk: group for group in target.groups.all()}
     for pk in wanted.keys() ^ current.keys():
-        _require(can_grant_group(actor, wanted.get(pk) or current[pk]))
+        refuse_unless(can_grant_group(actor, wanted.get(pk) or current[pk]), PermissionDenied)
     target.groups.set(wanted.values())
     target.__dict__.pop("_role_codes", None)
     return target
@@ -232,11 +227,11 @@ def user_set_permissions(*, user: User, permissions, actor) -> User:
     """Set an account's single permissions exactly; each one given or taken must be held
     by the actor."""
     target = _locked(user)
-    _require(can_change_access(actor, target))
+    refuse_unless(can_change_access(actor, target), PermissionDenied)
     wanted = {perm.pk: perm for perm in permissions}
     current = {perm.pk: perm for perm in target.user_permissions.all()}
     for pk in wanted.keys() ^ current.keys():
-        _require(can_grant_permission(actor, wanted.get(pk) or current[pk]))
+        refuse_unless(can_grant_permission(actor, wanted.get(pk) or current[pk]), PermissionDenied)
     target.user_permissions.set(wanted.values())
     return target
 
@@ -244,5 +239,5 @@ def user_set_permissions(*, user: User, permissions, actor) -> User:
 @transaction.atomic
 def user_delete(*, user: User, actor) -> None:
     target = _locked(user)
-    _require(can_delete_account(actor, target))
+    refuse_unless(can_delete_account(actor, target), PermissionDenied)
     target.delete()

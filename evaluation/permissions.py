@@ -1,4 +1,4 @@
-"""Predicates ``can_<verb>(user, obj) -> (allowed, reason)``: templates show a button
+"""Predicates ``can_<verb>(user, obj) -> Decision``: templates show a button
 exactly when the service would accept the action."""
 
 import datetime
@@ -6,15 +6,21 @@ import datetime
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.roles import Role, roles_of
+from accounts.roles import Role, is_street_staff, roles_of
+from core.decisions import ALLOWED, Decision, deny
 from evaluation.workflows import EDITABLE_STATUSES, AssignmentStatus, CycleStatus, ReviewStatus
-
-Decision = tuple[bool, str]
 
 
 def _is_street_staff(user) -> bool:
     # None is the system itself (a scheduled task, the demo).
-    return user is None or user.is_superuser or Role.STREET_ADMIN in roles_of(user)
+    return user is None or is_street_staff(user)
+
+
+def can_run_evaluation(user) -> Decision:
+    """Cycles and indicator templates: street staff."""
+    if _is_street_staff(user):
+        return ALLOWED
+    return deny(_("Only street staff may do this."))
 
 
 def _sees(user, review) -> bool:
@@ -37,31 +43,33 @@ def window_open(review, today: datetime.date | None = None) -> Decision:
     today = today or timezone.localdate()
     cycle = review.cycle
     if cycle.status != CycleStatus.OPEN:
-        return False, _("The %(year)s evaluation is not open.") % {"year": cycle.year}
+        return deny(_("The %(year)s evaluation is not open.") % {"year": cycle.year})
     if today < cycle.opens_on:
-        return False, _("The evaluation opens on %(date)s.") % {"date": cycle.opens_on}
+        return deny(_("The evaluation opens on %(date)s.") % {"date": cycle.opens_on})
     if today <= cycle.deadline or (review.extension_until and today <= review.extension_until):
-        return True, ""
-    return False, _("The deadline (%(date)s) has passed; ask street staff for an extension.") % {
-        "date": cycle.deadline
-    }
+        return ALLOWED
+    return deny(
+        _("The deadline (%(date)s) has passed; ask street staff for an extension.")
+        % {"date": cycle.deadline}
+    )
 
 
 def can_start_review(user, cycle, organization, today=None) -> Decision:
     if not leads(user, organization):
-        return False, _("Only the organization's leader fills in its annual review.")
+        return deny(_("Only the organization's leader fills in its annual review."))
     if cycle.status != CycleStatus.OPEN:
-        return False, _("The %(year)s evaluation is not open.") % {"year": cycle.year}
-    return True, ""
+        return deny(_("The %(year)s evaluation is not open.") % {"year": cycle.year})
+    return ALLOWED
 
 
 def can_edit_review(user, review, today=None) -> Decision:
     if not leads(user, review.organization):
-        return False, _("Only the organization's leader fills in its annual review.")
+        return deny(_("Only the organization's leader fills in its annual review."))
     if review.status not in EDITABLE_STATUSES:
-        return False, _("The review is %(status)s and cannot be changed.") % {
-            "status": review.get_status_display()
-        }
+        return deny(
+            _("The review is %(status)s and cannot be changed.")
+            % {"status": review.get_status_display()}
+        )
     return window_open(review, today)
 
 
@@ -84,68 +92,70 @@ def can_remove_attachment(user, attachment, today=None, *, sent=None) -> Decisio
     removed; one that went out with a submitted version stays, as that version's record.
     ``sent`` (from attachments_sent) saves the queries when a page asks for every file."""
     review = attachment.review
-    allowed, reason = can_edit_review(user, review, today)
-    if not allowed:
-        return allowed, reason
+    decision = can_edit_review(user, review, today)
+    if not decision:
+        return decision
     if attachment.pk in (attachments_sent(review) if sent is None else sent):
-        return False, _("%(name)s went out with a submitted version and stays on record.") % {
-            "name": attachment.name
-        }
-    return True, ""
+        return deny(
+            _("%(name)s went out with a submitted version and stays on record.")
+            % {"name": attachment.name}
+        )
+    return ALLOWED
 
 
 def can_return_review(user, review) -> Decision:
     if not _is_street_staff(user):
-        return False, _("Only street staff may do this.")
+        return deny(_("Only street staff may do this."))
     if review.status != ReviewStatus.SUBMITTED:
-        return False, _("Only a submitted review can be returned.")
-    return True, ""
+        return deny(_("Only a submitted review can be returned."))
+    return ALLOWED
 
 
 def can_grant_extension(user, review) -> Decision:
     if not _is_street_staff(user):
-        return False, _("Only street staff may do this.")
+        return deny(_("Only street staff may do this."))
     if review.status == ReviewStatus.FINALIZED:
-        return False, _("The review is finalized.")
-    return True, ""
+        return deny(_("The review is finalized."))
+    return ALLOWED
 
 
 def can_assign(user, review) -> Decision:
     if not _is_street_staff(user):
-        return False, _("Only street staff may do this.")
+        return deny(_("Only street staff may do this."))
     if review.status == ReviewStatus.FINALIZED:
-        return False, _("The review is finalized.")
-    return True, ""
+        return deny(_("The review is finalized."))
+    return ALLOWED
 
 
 def can_finalize(user, review) -> Decision:
     if not _is_street_staff(user):
-        return False, _("Only street staff may do this.")
+        return deny(_("Only street staff may do this."))
     if review.status != ReviewStatus.SUBMITTED:
-        return False, _("Only a submitted review can be finalized.")
+        return deny(_("Only a submitted review can be finalized."))
     # The button appears only when scoring is complete: every evaluator still assigned
     # (not withdrawn for a conflict) has submitted — the same rule the service applies.
     pending = review.assignments.filter(status=AssignmentStatus.ASSIGNED).count()
     if pending:
-        return False, _("%(n)d evaluator(s) have not submitted their scores.") % {"n": pending}
-    return True, ""
+        return deny(_("%(n)d evaluator(s) have not submitted their scores.") % {"n": pending})
+    return ALLOWED
 
 
 def can_score(user, assignment) -> Decision:
     if user is None or assignment.evaluator_id != user.pk:
-        return False, _("This review is not assigned to you.")
+        return deny(_("This review is not assigned to you."))
     if assignment.status != AssignmentStatus.ASSIGNED:
-        return False, _("Your scores are %(status)s.") % {"status": assignment.get_status_display()}
+        return deny(_("Your scores are %(status)s.") % {"status": assignment.get_status_display()})
     if assignment.review.status != ReviewStatus.SUBMITTED:
-        return False, _("The review is %(status)s: it can be scored once submitted.") % {
-            "status": assignment.review.get_status_display()
-        }
-    return True, ""
+        return deny(
+            _("The review is %(status)s: it can be scored once submitted.")
+            % {"status": assignment.review.get_status_display()}
+        )
+    return ALLOWED
 
 
 def can_download_report(user, review) -> Decision:
     if review.status != ReviewStatus.FINALIZED:
-        return False, _("The report exists once the review is finalized.")
+        return deny(_("The report exists once the review is finalized."))
     if not _sees(user, review):
-        return False, _("This review is not in your area.")
-    return True, ""
+        return deny(_("This review is not in your area."))
+    return ALLOWED

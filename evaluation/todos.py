@@ -9,17 +9,17 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from accounts.roles import Role, roles_of
+from accounts.roles import STAFF_ROLES, Role, has_role, is_street_staff, roles_of
 from core.todos import ROUTINE, SOON, URGENT, TodoItem, register_todo_source
 from evaluation.models import Cycle, EvaluatorAssignment, Review
 from evaluation.workflows import AssignmentStatus, CycleStatus, ReviewStatus
-from incubation.todos import STAFF_ROLES, due_state
+from incubation.todos import due_state
 from incubation.workflows import EXIT_STAGES, Stage
 
 
 def cockpit_list_url(user, cycle_id: int, state: str) -> str:
     # Community staff have no cockpit (cycles are street-wide): their list of reviews.
-    if not (user.is_superuser or Role.STREET_ADMIN in roles_of(user)):
+    if not is_street_staff(user):
         return reverse("evaluation:home")
     return reverse("evaluation:cockpit_list", args=[cycle_id]) + f"?state={state}"
 
@@ -72,7 +72,7 @@ def leader_items(user, today: datetime.date) -> list[TodoItem]:
 
 
 def staff_items(user, today: datetime.date) -> list[TodoItem]:
-    if not (user.is_superuser or roles_of(user) & STAFF_ROLES):
+    if not has_role(user, STAFF_ROLES):
         return []
     due = Coalesce("extension_until", "cycle__deadline")
     rows = (

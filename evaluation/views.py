@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import User
-from accounts.roles import Role, roles_of
+from accounts.roles import Role, is_street_staff, roles_of
 from accounts.scoping import get_visible_or_404
 from core.errors import ActionRefused
 from core.http import redirect_after_post
@@ -93,7 +93,7 @@ def home(request):
         "is_evaluator": Role.EVALUATOR in roles_of(user),
         # Street staff work a cycle from its cockpit (counts, filters, paging).
         "cockpit_cycles": list(Cycle.objects.visible_to(user).order_by("-year")[:5])
-        if user.is_superuser or Role.STREET_ADMIN in roles_of(user)
+        if is_street_staff(user)
         else [],
     }
     return render(request, "evaluation/home.html", context)
@@ -130,10 +130,10 @@ def _staff_context(request, review):
         groups__name=Role.EVALUATOR, is_active=True, street_id=review.cycle.street_id
     ).exclude(pk__in=review.assignments.values("evaluator"))
     return {
-        "can_return": perms.can_return_review(user, review)[0],
-        "can_extend": perms.can_grant_extension(user, review)[0],
-        "can_assign": perms.can_assign(user, review)[0],
-        "can_finalize": perms.can_finalize(user, review)[0],
+        "can_return": bool(perms.can_return_review(user, review)),
+        "can_extend": bool(perms.can_grant_extension(user, review)),
+        "can_assign": bool(perms.can_assign(user, review)),
+        "can_finalize": bool(perms.can_finalize(user, review)),
         "return_form": ReturnForm(),
         "extension_form": ExtensionForm(),
         "assign_form": AssignForm(evaluators=evaluators),
@@ -177,7 +177,7 @@ def _int_or_404(value) -> int:
 
 def _attachment_rows(user, review, attachments):
     sent = perms.attachments_sent(review)
-    return [(a, perms.can_remove_attachment(user, a, sent=sent)[0]) for a in attachments]
+    return [(a, bool(perms.can_remove_attachment(user, a, sent=sent))) for a in attachments]
 
 
 @login_required
@@ -212,7 +212,7 @@ def review_detail(request, pk):
                 form.add_error(None, exc.message)
             else:
                 return redirect_after_post(request, "evaluation:review", pk=review.pk)
-    is_staff = user.is_superuser or Role.STREET_ADMIN in roles_of(user)
+    is_staff = is_street_staff(user)
     context = {
         "review": review,
         "org": review.organization,
@@ -226,7 +226,7 @@ def review_detail(request, pk):
         if can_edit
         else [],
         "versions": list(review.versions.order_by("number")),
-        "can_download": perms.can_download_report(user, review)[0],
+        "can_download": bool(perms.can_download_report(user, review)),
         "is_staff": is_staff,
         "assignments": review_assignments(review) if is_staff else [],
         "events": list(review.events.select_related("actor")[:50]) if is_staff else [],

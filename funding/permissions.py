@@ -1,24 +1,17 @@
-"""Predicates ``can_<verb>(user, obj) -> (allowed, reason)``: templates show a button
+"""Predicates ``can_<verb>(user, obj) -> Decision``: templates show a button
 exactly when the service would accept the action. ``user`` None is the system itself."""
 
 from django.utils.translation import gettext as _
 
-from accounts.roles import Role, roles_of
+from accounts.roles import Role, is_street_staff_of, roles_of
+from core.decisions import ALLOWED, Decision, deny
 from funding.choices import ReportKind
 from funding.workflows import SCORABLE_STATUSES, ApplicationStatus
 
-Decision = tuple[bool, str]
-YES: Decision = (True, "")
-
 
 def is_street_staff(user, street_id) -> bool:
-    if user is None or user.is_superuser:
-        return True
-    return (
-        Role.STREET_ADMIN in roles_of(user)
-        and bool(user.street_id)
-        and (user.street_id == street_id)
-    )
+    """Street staff of ``street_id``, or the system (``user`` None)."""
+    return user is None or is_street_staff_of(user, street_id)
 
 
 def leads(user, organization) -> bool:
@@ -30,29 +23,30 @@ def leads(user, organization) -> bool:
 def can_manage_call(user, call) -> Decision:
     """Set up a call, assign experts, decide awards, run delivery: the call's street staff."""
     if is_street_staff(user, call.street_id):
-        return YES
-    return False, _("Only the street staff of this call may do this.")
+        return ALLOWED
+    return deny(_("Only the street staff of this call may do this."))
 
 
 def can_manage_fund(user, fund) -> Decision:
     if is_street_staff(user, fund.street_id):
-        return YES
-    return False, _("Only the street staff may keep the foundation's books.")
+        return ALLOWED
+    return deny(_("Only the street staff may keep the foundation's books."))
 
 
 def can_apply(user, organization) -> Decision:
     if user is not None and user.is_superuser:
-        return YES
+        return ALLOWED
     if leads(user, organization):
-        return YES
-    return False, _("Only the organization's leaders may apply for it.")
+        return ALLOWED
+    return deny(_("Only the organization's leaders may apply for it."))
 
 
 def can_edit_application(user, application) -> Decision:
     if application.status != ApplicationStatus.DRAFT:
-        return False, _("Only a draft can be changed; this application is %(status)s.") % {
-            "status": application.get_status_display()
-        }
+        return deny(
+            _("Only a draft can be changed; this application is %(status)s.")
+            % {"status": application.get_status_display()}
+        )
     return can_apply(user, application.organization)
 
 
@@ -61,12 +55,12 @@ def can_submit_application(user, application) -> Decision:
 
 
 def can_decide(user, application) -> Decision:
-    allowed, reason = can_manage_call(user, application.call)
-    if not allowed:
-        return allowed, reason
+    decision = can_manage_call(user, application.call)
+    if not decision:
+        return decision
     if application.status not in (ApplicationStatus.SUBMITTED, ApplicationStatus.WAITLISTED):
-        return False, _("Only a submitted or waitlisted application can be decided.")
-    return YES
+        return deny(_("Only a submitted or waitlisted application can be decided."))
+    return ALLOWED
 
 
 def conflicted(user, application) -> bool:
@@ -84,32 +78,23 @@ def can_score(user, application) -> Decision:
     from funding.models import ExpertAssignment
 
     if user is None or Role.EVALUATOR not in roles_of(user):
-        return False, _("Only experts score applications.")
+        return deny(_("Only experts score applications."))
     if not ExpertAssignment.objects.filter(call_id=application.call_id, expert=user).exists():
-        return False, _("You are not assigned to review this call.")
+        return deny(_("You are not assigned to review this call."))
     if conflicted(user, application):
-        return False, _("You declared a conflict of interest with this organization.")
+        return deny(_("You declared a conflict of interest with this organization."))
     if application.status not in SCORABLE_STATUSES:
-        return False, _("Only submitted applications awaiting a decision can be scored.")
-    return YES
+        return deny(_("Only submitted applications awaiting a decision can be scored."))
+    return ALLOWED
 
 
 def can_submit_report(user, application, kind: str) -> Decision:
-    allowed, reason = can_apply(user, application.organization)
-    if not allowed:
-        return False, _("Only the organization's leaders submit its reports.")
+    if not can_apply(user, application.organization):
+        return deny(_("Only the organization's leaders submit its reports."))
     if application.status != ApplicationStatus.IN_PROGRESS:
-        return False, _("Reports are submitted while the project is in delivery.")
+        return deny(_("Reports are submitted while the project is in delivery."))
     if application.reports.filter(kind=kind).exists():
-        return False, _("The %(kind)s has been submitted already.") % {
-            "kind": ReportKind(kind).label
-        }
-    return YES
-
-
-def refuse_unless(decision: Decision) -> None:
-    from core.errors import ActionRefused
-
-    allowed, reason = decision
-    if not allowed:
-        raise ActionRefused(reason)
+        return deny(
+            _("The %(kind)s has been submitted already.") % {"kind": ReportKind(kind).label}
+        )
+    return ALLOWED

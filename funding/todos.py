@@ -8,11 +8,11 @@ from django.db.models import Count, Exists, OuterRef
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from accounts.roles import Role, roles_of
+from accounts.roles import STAFF_ROLES, Role, has_role, roles_of
 from core.todos import SOON, TodoItem, register_todo_source
 from funding.models import Application, Score
 from funding.workflows import SCORABLE_STATUSES, ApplicationStatus
-from incubation.todos import STAFF_ROLES, due_state
+from incubation.todos import due_state
 
 SHOWN = 50
 
@@ -69,7 +69,7 @@ def expert_items(user, today: datetime.date) -> list[TodoItem]:
 
 
 def staff_items(user, today: datetime.date) -> list[TodoItem]:
-    if not (user.is_superuser or roles_of(user) & STAFF_ROLES):
+    if not has_role(user, STAFF_ROLES):
         return []
     rows = (
         Application.objects.visible_to(user)

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.roles import Role, roles_of
+from accounts.roles import STAFF_ROLES, Role, has_role, roles_of
 from accounts.scoping import get_visible_or_404
 from core.errors import ActionRefused
 from core.http import redirect_after_post
@@ -50,10 +50,6 @@ from funding.workflows import ApplicationStatus
 from incubation.models import Organization
 
 
-def _is_staff_reader(user) -> bool:
-    return user.is_superuser or bool(roles_of(user) & {Role.STREET_ADMIN, Role.COMMUNITY_STAFF})
-
-
 def _refused(request, exc: ActionRefused) -> None:
     messages.error(request, exc.message)
 
@@ -79,7 +75,7 @@ def home(request):
         "is_expert": Role.EVALUATOR in roles_of(user),
         "staff_calls": (
             list(GrantCall.objects.visible_to(user).order_by("-year")[:20])
-            if _is_staff_reader(user)
+            if has_role(user, STAFF_ROLES)
             else []
         ),
     }
@@ -103,7 +99,7 @@ def call_detail(request, pk):
         "milestones": list(call.milestones.all()),
         "organizations": organizations,
         "is_open": call.is_open(today),
-        "is_staff_reader": _is_staff_reader(request.user),
+        "is_staff_reader": has_role(request.user, STAFF_ROLES),
     }
     return render(request, "funding/call_detail.html", context)
 
@@ -151,7 +147,7 @@ def application_detail(request, pk):
             "kind": kind,
             "label": kind.label,
             "report": reports.get(kind.value),
-            "allowed": permissions.can_submit_report(user, app, kind)[0],
+            "allowed": bool(permissions.can_submit_report(user, app, kind)),
         }
         for kind in ReportKind
     ]
@@ -167,7 +163,7 @@ def application_detail(request, pk):
         "can_submit": can_edit and not problems,
         "attachment_form": AttachmentForm() if can_edit else None,
         "is_leader": permissions.leads(user, app.organization),
-        "is_staff_reader": _is_staff_reader(user),
+        "is_staff_reader": has_role(user, STAFF_ROLES),
     }
     return render(request, "funding/application_detail.html", context)
 

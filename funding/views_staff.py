@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.decorators import role_required
-from accounts.roles import Role
+from accounts.roles import STAFF_ROLES
 from accounts.scoping import get_visible_or_404
 from core.errors import ActionRefused
 from core.excel import XLSX_CONTENT_TYPE, start_export_sheet
@@ -36,7 +36,6 @@ from funding.workflows import APPLICATION_TRANSITIONS, ApplicationStatus
 from incubation.models import Organization
 
 S = ApplicationStatus
-STAFF_ROLES = frozenset({Role.STREET_ADMIN, Role.COMMUNITY_STAFF})
 
 
 # Other roles get the 404 of a missing record: a staff page never tells what is there.
@@ -59,7 +58,7 @@ def call_staff(request, pk):
         "criteria": criteria,
         "summary": summary,
         "bar_after": bar_after,
-        "can_manage": permissions.can_manage_call(request.user, call)[0],
+        "can_manage": bool(permissions.can_manage_call(request.user, call)),
         "drafts": summary.counts.get(S.DRAFT, 0),
     }
     return render(request, "funding/call_staff.html", context)
@@ -141,7 +140,7 @@ def application_staff(request, pk):
         request.user,
         pk=pk,
     )
-    can_manage = permissions.can_manage_call(request.user, app.call)[0]
+    can_manage = bool(permissions.can_manage_call(request.user, app.call))
     allowed = APPLICATION_TRANSITIONS[app.status] if can_manage else frozenset()
     tranches = list(app.tranches.all())
     for tranche in tranches:
@@ -154,7 +153,7 @@ def application_staff(request, pk):
         "tranches": tranches,
         "events": list(app.events.select_related("actor")[:50]),
         "can_manage": can_manage,
-        "can_decide": permissions.can_decide(request.user, app)[0],
+        "can_decide": bool(permissions.can_decide(request.user, app)),
         "decision_form": DecisionForm(initial={"amount": app.requested_amount}),
         "agreement_form": AgreementForm() if S.IN_PROGRESS in allowed else None,
         "acceptance_form": AcceptanceForm() if S.COMPLETED in allowed else None,

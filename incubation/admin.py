@@ -224,7 +224,7 @@ class StageChangeForm(forms.Form):
                 for name in names:
                     del self.fields[name]
         # Offered exactly to those the service accepts an override from.
-        if user is None or not can_override_checkpoint(user)[0]:
+        if user is None or not can_override_checkpoint(user):
             del self.fields["override_reason"]
 
     def evidence(self) -> dict:
@@ -353,7 +353,7 @@ class OrganizationAdmin(OrganizationExcelAdminMixin, ScopedAdminMixin, admin.Mod
         org = self.get_object(request, admin.utils.unquote(object_id)) if object_id else None
         tools = []
         if org is not None:
-            if can_view_documents(request.user, org)[0]:
+            if can_view_documents(request.user, org):
                 tools.append(
                     {
                         "label": _("Documents"),
@@ -485,13 +485,13 @@ class OrganizationAdmin(OrganizationExcelAdminMixin, ScopedAdminMixin, admin.Mod
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))
         # Offer the exemption exactly to those the service accepts it from.
-        if not can_exempt_checksum(request.user)[0]:
+        if not can_exempt_checksum(request.user):
             readonly.append("uscc_checksum_exempt")
         return readonly
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
-        if can_exempt_checksum(request.user)[0]:
+        if can_exempt_checksum(request.user):
             return fieldsets
         return [
             (title, {**options, "fields": [f for f in options["fields"] if f != "exempt_reason"]})

@@ -202,7 +202,7 @@ def stage_choices(user, org: Organization, today: datetime.date | None = None):
     current = Stage(org.stage)
     choices = []
     for target in Stage:
-        if target not in STAGE_TRANSITIONS[current] or not can_change_stage(user, org, target)[0]:
+        if target not in STAGE_TRANSITIONS[current] or not can_change_stage(user, org, target):
             continue
         unmet = graduation_unmet(org, today) if target == Stage.GRADUATED else []
         choices.append(
@@ -232,7 +232,7 @@ def documents_organization_or_404(user, pk) -> Organization:
         .filter(pk=pk)
         .first()
     )
-    if org is None or not can_view_documents(user, org)[0]:
+    if org is None or not can_view_documents(user, org):
         raise Http404
     return org
 

@@ -7,13 +7,11 @@ from django.db.models import Count, Min, Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from accounts.roles import Role, roles_of
+from accounts.roles import STAFF_ROLES, Role, has_role, roles_of
 from core.todos import ROUTINE, SOON, URGENT, TodoItem, register_todo_source
 from incubation.models import Organization
 from incubation.selectors import next_required_action
 from incubation.workflows import EXIT_STAGES
-
-STAFF_ROLES = frozenset({Role.STREET_ADMIN, Role.COMMUNITY_STAFF})
 
 
 def due_state(due: datetime.date | None, today: datetime.date) -> tuple[str, int]:
@@ -59,7 +57,7 @@ def overdue_term_q(today: datetime.date) -> Q:
 
 
 def staff_items(user, today: datetime.date) -> list[TodoItem]:
-    if not (user.is_superuser or roles_of(user) & STAFF_ROLES):
+    if not has_role(user, STAFF_ROLES):
         return []
     # One aggregate whatever the number of organizations: the queue shows a count and
     # the oldest term end (what sorts it among the other items).

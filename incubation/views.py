@@ -55,7 +55,7 @@ def organization_detail(request, pk):
         "checkpoint": CHECKPOINT_DESCRIPTIONS.get(org.stage),
         "blocking": blocking_reasons(org, "grant"),
         "can_edit_contact": can_edit,
-        "can_view_documents": can_view_documents(request.user, org)[0],
+        "can_view_documents": bool(can_view_documents(request.user, org)),
     }
     return render(request, "incubation/organization_detail.html", context)
 
@@ -150,7 +150,7 @@ def document_download(request, document_pk):
     )
     # visible_to follows the same ties as can_view_documents; asked again so that a
     # widened visibility of organizations elsewhere can never open the archive.
-    if not can_view_documents(request.user, document.organization)[0]:
+    if not can_view_documents(request.user, document.organization):
         raise Http404
     return FileResponse(
         document.file.open("rb"),

@@ -28,9 +28,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, override
 
-from accounts.roles import Role, roles_of
+from accounts.roles import is_community_staff_of, is_street_staff_of
 from audit.selectors import entries_about, is_audited
-from core.errors import ActionRefused
+from core.decisions import ALLOWED, Decision, deny, refuse_unless
 from core.identifiers import mask_phone
 from incubation.models import Organization
 from incubation.selectors import document_history
@@ -46,25 +46,23 @@ AUDIT_DEPTH = 2
 # --- Who may start it ------------------------------------------------------------------------
 
 
-def can_start_dossier(user, org) -> tuple[bool, str]:
+def can_start_dossier(user, org) -> Decision:
     """Street staff of the organization's street and staff of its community."""
-    if getattr(user, "is_superuser", False) and user.is_active:
-        return True, ""
-    roles = roles_of(user)
-    if Role.STREET_ADMIN in roles and user.street_id == org.community.street_id:
-        return True, ""
-    if Role.COMMUNITY_STAFF in roles and user.community_id == org.community_id:
-        return True, ""
-    return False, _("Only street staff and the organization's community staff may do this.")
+    if getattr(user, "is_superuser", False):
+        if user.is_active:  # a deactivated superuser starts nothing
+            return ALLOWED
+    elif is_street_staff_of(user, org.community.street_id) or is_community_staff_of(
+        user, org.community_id
+    ):
+        return ALLOWED
+    return deny(_("Only street staff and the organization's community staff may do this."))
 
 
 def dossier_start(*, organization: Organization, actor):
     """Queue the dossier job (after commit); the job page follows it."""
     from jobs.services import job_start
 
-    allowed, reason = can_start_dossier(actor, organization)
-    if not allowed:
-        raise ActionRefused(reason)
+    refuse_unless(can_start_dossier(actor, organization))
     return job_start(
         kind=KIND,
         actor=actor,
@@ -602,7 +600,7 @@ def run_dossier(job, progress):
         pk=job.params["organization_id"]
     )
     # Asked again at run time: rights may have changed while the job waited.
-    if job.created_by is not None and not can_start_dossier(job.created_by, org)[0]:
+    if job.created_by is not None and not can_start_dossier(job.created_by, org):
         raise PermissionError("the user who started the dossier may no longer read it")
     progress(0, total=len(SECTIONS))
     content = build_dossier(org, actor=job.created_by, job_id=job.pk, progress=progress)
@@ -620,6 +618,6 @@ def register() -> None:
             code="dossier",
             label=gettext_lazy("Build the audit dossier (zip)"),
             url_name="dossier_start",
-            allowed=lambda user, org: can_start_dossier(user, org)[0],
+            allowed=lambda user, org: bool(can_start_dossier(user, org)),
         )
     )

@@ -21,7 +21,7 @@ def dossier_start_view(request, pk: int):
     )
     # Another street's organization, and one the user sees without the right to start its
     # dossier (its leader, a party worker), answer like a missing one.
-    if org is None or not can_start_dossier(request.user, org)[0]:
+    if org is None or not can_start_dossier(request.user, org):
         raise Http404
     job = dossier_start(organization=org, actor=request.user)
     return redirect("jobs:detail", job.pk)

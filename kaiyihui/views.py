@@ -1,5 +1,4 @@
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -7,8 +6,9 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from accounts.decorators import role_required
 from accounts.models import Community
-from accounts.roles import Role, roles_of
+from accounts.roles import STAFF_ROLES, is_street_staff, roles_of
 from core.todos import todos_for
 from kaiyihui.dashboard import (
     activity_month_columns,
@@ -62,18 +62,12 @@ def _days_apart(item, today):
     return None if days is None else abs(days)
 
 
-DASHBOARD_ROLES = {Role.STREET_ADMIN, Role.COMMUNITY_STAFF}
-
-
-@login_required
+@role_required(STAFF_ROLES)
 def dashboard(request):
     """Street staff see their street, community staff their community."""
     user = request.user
-    roles = roles_of(user)
-    if not (user.is_superuser or roles & DASHBOARD_ROLES):
-        raise PermissionDenied
     community = None
-    if not user.is_superuser and Role.STREET_ADMIN not in roles:
+    if not is_street_staff(user):
         community = user.community
     street = None if user.is_superuser and not user.street_id else user.street
     figures = headline_figures(street=street, community=community)

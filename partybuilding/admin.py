@@ -85,7 +85,7 @@ class MaskedPersonalDataMixin:
     masked_fields = {"id_number": "masked_id_number", "phone": "masked_phone"}
 
     def sees_personal_data(self, request) -> bool:
-        return members.can_see_personal_data(request.user)[0]
+        return bool(members.can_see_personal_data(request.user))
 
     @admin.display(description=gettext_lazy("ID number"))
     def masked_id_number(self, obj):

@@ -42,10 +42,10 @@ class PartyMemberExcelAdminMixin(ExcelImportAdminMixin):
         return import_members(source, street=street, actor=actor, dry_run=dry_run)
 
     def excel_changelist_context(self, request):
-        return {"excel_export_masked": not can_see_personal_data(request.user)[0]}
+        return {"excel_export_masked": not can_see_personal_data(request.user)}
 
     def write_excel_export(self, request, queryset, buffer):
-        masked = not can_see_personal_data(request.user)[0]
+        masked = not can_see_personal_data(request.user)
         export_members(queryset, buffer, masked=masked)
         label = "党员-已脱敏" if masked else "党员"
         return f"{label}-{timezone.localdate():%Y%m%d}.xlsx"

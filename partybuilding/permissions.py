@@ -1,11 +1,10 @@
-"""Predicates ``can_<verb>(user, obj) -> (allowed, reason)``: templates show a button
+"""Predicates ``can_<verb>(user, obj) -> Decision``: templates show a button
 exactly when the service would accept the action."""
 
 from django.utils.translation import gettext as _
 
-from accounts.roles import Role, roles_of
-
-Decision = tuple[bool, str]
+from accounts.roles import Role, is_street_staff_of, roles_of
+from core.decisions import ALLOWED, Decision, deny
 
 
 def _ancestor_pks(party_org) -> list[int]:
@@ -26,30 +25,21 @@ def can_manage_party(user, party_org, *, street=None) -> Decision:
     street staff only. ``user`` None is the system itself.
     """
     if user is None or user.is_superuser:
-        return True, ""
+        return ALLOWED
     street_id = party_org.street_id if party_org is not None else getattr(street, "pk", None)
-    roles = roles_of(user)
-    if Role.STREET_ADMIN in roles and user.street_id and user.street_id == street_id:
-        return True, ""
-    if Role.PARTY_WORKER in roles and party_org is not None:
+    if is_street_staff_of(user, street_id):
+        return ALLOWED
+    if Role.PARTY_WORKER in roles_of(user) and party_org is not None:
         from partybuilding.models import PartyOrganization
 
         linked = PartyOrganization.objects.filter(
             pk__in=_ancestor_pks(party_org), worker_accounts=user
         )
         if linked.exists():
-            return True, ""
+            return ALLOWED
     if party_org is None:
-        return False, _("Only the street staff may set up a party committee of their street.")
-    return False, _(
-        "Only the street staff of this street or the party workers of %(party_org)s may do this."
-    ) % {"party_org": party_org.name}
-
-
-def refuse_unless(decision: Decision) -> None:
-    """Raise the predicate's reason as an ``ActionRefused``."""
-    from core.errors import ActionRefused
-
-    allowed, reason = decision
-    if not allowed:
-        raise ActionRefused(reason)
+        return deny(_("Only the street staff may set up a party committee of their street."))
+    return deny(
+        _("Only the street staff of this street or the party workers of %(party_org)s may do this.")
+        % {"party_org": party_org.name}
+    )

@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from accounts.decorators import role_required
-from accounts.roles import Role, roles_of
+from accounts.roles import Role
 from core.excel import XLSX_CONTENT_TYPE
 from core.excel_resources import write_sheet
 from core.identifiers import mask_id_number, mask_phone
@@ -31,6 +31,7 @@ from partybuilding.models import PartyMember, PartyOrganization
 from partybuilding.resources import MATRIX_HEADERS as MATRIX_HEADERS
 from partybuilding.resources import MATRIX_WIDTHS, CoverageMatrixResource
 from partybuilding.rules import party_tree_rules
+from partybuilding.services.members import can_see_personal_data
 
 STAFF_ROLES = frozenset({Role.STREET_ADMIN, Role.COMMUNITY_STAFF, Role.PARTY_WORKER})
 MEMBERS_PER_PAGE = 50
@@ -38,12 +39,6 @@ MEMBERS_PER_PAGE = 50
 
 # Signed in (else the login page) and a staff role or superuser (else 403).
 staff_required = role_required(STAFF_ROLES)
-
-
-def sees_personal_data(user) -> bool:
-    """Full ID numbers and phones: street staff (who keep the member register) and
-    superusers. Everyone else sees them masked."""
-    return user.is_superuser or Role.STREET_ADMIN in roles_of(user)
 
 
 # --- Coverage ------------------------------------------------------------------------------
@@ -181,7 +176,7 @@ def members(request):
         .order_by("branch__name", "name", "pk")
     )
     page = Paginator(queryset, MEMBERS_PER_PAGE).get_page(request.GET.get("page"))
-    full = sees_personal_data(request.user)
+    full = bool(can_see_personal_data(request.user))
     for member in page.object_list:
         member.id_number_shown = member.id_number if full else mask_id_number(member.id_number)
         member.phone_shown = member.phone if full else mask_phone(member.phone)

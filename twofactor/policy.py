@@ -5,6 +5,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from accounts.roles import roles_of
+from core.decisions import ALLOWED, Decision, deny
 
 SUPERUSER = "superuser"
 
@@ -19,10 +20,10 @@ def two_factor_required(user) -> bool:
     return bool(roles_of(user) & required)
 
 
-def can_turn_off(user) -> tuple[bool, str]:
+def can_turn_off(user) -> Decision:
     if two_factor_required(user):
-        return False, _(
+        return deny(_(
             "Your account must use two-factor sign-in; it cannot be turned off. To move it "
             "to a new phone, set up the authenticator again."
-        )
-    return True, ""
+        ))
+    return ALLOWED

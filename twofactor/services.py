@@ -9,6 +9,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from audit.context import current_request
 from audit.models import AuditAction, AuditEntry
 from core.clientip import client_ip
+from core.decisions import refuse_unless
 from core.errors import ActionRefused
 from twofactor.policy import can_turn_off
 
@@ -95,9 +96,7 @@ def _remove_all(user) -> bool:
 
 def two_factor_turn_off(*, user, actor) -> None:
     """For accounts that may go without it (see policy.can_turn_off)."""
-    allowed, reason = can_turn_off(user)
-    if not allowed:
-        raise ActionRefused(reason)
+    refuse_unless(can_turn_off(user))
     with transaction.atomic():
         if _remove_all(user):
             _audit(user=user, actor=actor, old="on", new="off")

@@ -2,14 +2,6 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
-from core.errors import ActionRefused
-
-
-def refuse_unless(decision: tuple[bool, str]) -> None:
-    allowed, reason = decision
-    if not allowed:
-        raise ActionRefused(reason)
-
 
 def review_event(review, kind, actor, *, from_value="", to_value="", note=""):
     from evaluation.models import ReviewEvent

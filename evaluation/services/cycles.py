@@ -4,11 +4,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from core.decisions import refuse_unless
 from core.errors import ActionRefused
 from evaluation.choices import GRADE_ORDER, EvaluatorGroup
 from evaluation.models import Cycle, CycleEvent
-from evaluation.permissions import _is_street_staff
-from evaluation.services._common import refuse_unless
+from evaluation.permissions import can_run_evaluation
 from evaluation.services.templates import template_freeze
 from evaluation.workflows import CYCLE_TRANSITIONS, CycleStatus
 
@@ -58,7 +58,7 @@ def clean_cycle(cycle: Cycle) -> None:
 @transaction.atomic
 def cycle_create(*, street, year: int, template, opens_on, deadline, actor, **options) -> Cycle:
     if actor is not None:
-        refuse_unless((_is_street_staff(actor), _("Only street staff may do this.")))
+        refuse_unless(can_run_evaluation(actor))
     unknown = set(options) - set(CYCLE_FIELDS)
     if unknown:
         raise TypeError(f"not a cycle option: {sorted(unknown)}")
@@ -77,7 +77,7 @@ def cycle_update(*, cycle: Cycle, actor) -> Cycle:
     only ``cycle_change_status`` moves; year and template only while it is a draft; a
     closed cycle not at all."""
     if actor is not None:
-        refuse_unless((_is_street_staff(actor), _("Only street staff may do this.")))
+        refuse_unless(can_run_evaluation(actor))
     stored = Cycle.objects.select_for_update().get(pk=cycle.pk)
     if stored.status == CycleStatus.CLOSED:
         raise ActionRefused(
@@ -98,7 +98,7 @@ def cycle_change_status(*, cycle: Cycle, to_status: str, actor) -> CycleEvent | 
     leader (after commit)."""
     to_status = CycleStatus(to_status)
     if actor is not None:
-        refuse_unless((_is_street_staff(actor), _("Only street staff may do this.")))
+        refuse_unless(can_run_evaluation(actor))
     with transaction.atomic():
         locked = Cycle.objects.select_for_update().get(pk=cycle.pk)
         from_status = CycleStatus(locked.status)

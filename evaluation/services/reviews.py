@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.decisions import refuse_unless
 from core.errors import ActionRefused
 from core.uploads import validate_attachment
 from evaluation.choices import ReviewEventKind
@@ -24,7 +25,7 @@ from evaluation.permissions import (
 )
 from evaluation.prefill import collect_prefill
 from evaluation.selectors import applicable_items, grading_blockers
-from evaluation.services._common import clean_points, refuse_unless, review_event
+from evaluation.services._common import clean_points, review_event
 from evaluation.workflows import REVIEW_TRANSITIONS, ReviewStatus
 from incubation.services import organization_change_stage
 from incubation.workflows import Stage

@@ -24,12 +24,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.roles import Role, roles_of
+from core.decisions import refuse_unless
 from core.errors import ActionRefused
 from evaluation.choices import GRADE_ORDER, ReviewEventKind
 from evaluation.models import ConflictDeclaration, EvaluatorAssignment, Review, Score
 from evaluation.permissions import can_assign, can_score
 from evaluation.selectors import applicable_items, grading_blockers, previous_result
-from evaluation.services._common import clean_points, refuse_unless, review_event
+from evaluation.services._common import clean_points, review_event
 from evaluation.workflows import ASSIGNMENT_TRANSITIONS, AssignmentStatus, ReviewStatus
 from incubation.choices import AnnualReviewResult
 from incubation.rules import add_years

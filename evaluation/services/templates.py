@@ -5,10 +5,10 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from core.decisions import refuse_unless
 from core.errors import ActionRefused
 from evaluation.choices import IndicatorScope
 from evaluation.models import Indicator, IndicatorTemplate
-from evaluation.services._common import refuse_unless
 
 DEFAULT_TEMPLATE_NAME = "社会组织等级评估指标"
 
@@ -110,9 +110,9 @@ def template_seed_default(*, street, actor=None) -> IndicatorTemplate:
 def template_save(*, template: IndicatorTemplate, actor) -> IndicatorTemplate:
     """Create a template in the actor's street or save its changed name (the admin's
     form). A frozen template is used by a cycle and stays as it is."""
-    from evaluation.permissions import _is_street_staff
+    from evaluation.permissions import can_run_evaluation
 
-    refuse_unless((_is_street_staff(actor), _("Only street staff may do this.")))
+    refuse_unless(can_run_evaluation(actor))
     if template.pk is None:
         if not actor.street_id:
             raise ActionRefused(_("Only street staff may do this."))
@@ -130,10 +130,10 @@ def template_save(*, template: IndicatorTemplate, actor) -> IndicatorTemplate:
 def template_new_version(*, template: IndicatorTemplate, actor) -> IndicatorTemplate:
     """Copy a template into the next version (editable); the old one stays with its
     cycles."""
-    from evaluation.permissions import _is_street_staff
+    from evaluation.permissions import can_run_evaluation
 
     if actor is not None:
-        refuse_unless((_is_street_staff(actor), _("Only street staff may do this.")))
+        refuse_unless(can_run_evaluation(actor))
     latest = (
         IndicatorTemplate.objects.filter(street=template.street, name=template.name)
         .order_by("-version")

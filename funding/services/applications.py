@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.decisions import refuse_unless
 from core.errors import ActionRefused
 from core.uploads import validate_attachment
 from funding import selectors
@@ -33,7 +34,6 @@ from funding.permissions import (
     can_edit_application,
     can_manage_call,
     can_submit_application,
-    refuse_unless,
 )
 from funding.workflows import (
     APPLICATION_TRANSITIONS,

@@ -9,10 +9,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.decisions import refuse_unless
 from core.errors import ActionRefused
 from funding.choices import AttachmentKind, MilestoneKind, ReportKind
 from funding.models import Application, ProjectReport, Tranche
-from funding.permissions import can_manage_call, can_submit_report, refuse_unless
+from funding.permissions import can_manage_call, can_submit_report
 from funding.selectors import milestone_unmet
 from funding.services.applications import attachment_add, record_event
 

@@ -10,9 +10,10 @@ from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
+from core.decisions import refuse_unless
 from core.errors import ActionRefused
 from funding.models import CouncilUnit, Donation, Fund, FundSpending
-from funding.permissions import can_manage_fund, is_street_staff, refuse_unless
+from funding.permissions import can_manage_fund, is_street_staff
 
 
 def _lock(fund: Fund) -> Fund:

@@ -7,9 +7,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.roles import Role, roles_of
+from core.decisions import refuse_unless
 from core.errors import ActionRefused
 from funding.models import Application, ConflictDeclaration, ExpertAssignment, Score
-from funding.permissions import can_manage_call, can_score, refuse_unless
+from funding.permissions import can_manage_call, can_score
 
 
 def expert_assign(*, call, expert, actor) -> ExpertAssignment:

@@ -8,12 +8,6 @@ from core.errors import ActionRefused
 from incubation.models import Organization, OrganizationEvent
 
 
-def _refuse_unless(decision: tuple[bool, str]) -> None:
-    allowed, reason = decision
-    if not allowed:
-        raise ActionRefused(reason)
-
-
 def _refuse_outside_area(actor, *orgs: Organization) -> None:
     """Street-level decisions are for the staff of the organizations' own street: the role
     predicates say who may decide, this says where (actor None is the system)."""

@@ -11,12 +11,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
+from core.decisions import refuse_unless
 from core.errors import ActionRefused
 from core.uploads import validate_attachment
 from incubation.choices import DocumentKind
 from incubation.models import Organization, OrganizationDocument
 from incubation.permissions import can_upload_document
-from incubation.services._common import _lock, _refuse_unless
+from incubation.services._common import _lock
 
 # What the archive accepts, by the kind core.uploads detects from the bytes (legacy Office
 # files and slides are refused: the archive keeps documents that open everywhere).
@@ -76,7 +77,7 @@ def document_upload(
     """Store ``file`` as the next version of the organization's ``kind`` document. The
     previous current version of the kind is marked superseded (kept, still downloadable).
     Street staff, the organization's community staff and its own leaders may upload."""
-    _refuse_unless(can_upload_document(actor, organization))
+    refuse_unless(can_upload_document(actor, organization))
     if kind not in DocumentKind.values:
         raise ActionRefused(_("Unknown document kind: %(kind)s.") % {"kind": kind})
     if expires_on and valid_from and expires_on < valid_from:

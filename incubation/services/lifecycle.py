@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.decisions import refuse_unless
 from core.errors import ActionRefused
 from core.queue import enqueue
 from incubation.checkpoints import run_checkpoint
@@ -18,7 +19,7 @@ from incubation.permissions import (
     can_override_checkpoint,
 )
 from incubation.rules import add_months, add_years, rules
-from incubation.services._common import _lock, _plain, _record, _refuse_outside_area, _refuse_unless
+from incubation.services._common import _lock, _plain, _record, _refuse_outside_area
 from incubation.workflows import PHASE_TRANSITIONS, STAGE_TRANSITIONS, IncubationPhase, Stage
 
 # --- The lifecycle ----------------------------------------------------------------------
@@ -59,7 +60,7 @@ def organization_change_stage(
                     "allowed": allowed or _("none (the lifecycle has ended)"),
                 }
             )
-        _refuse_unless(can_change_stage(actor, org, to_stage))
+        refuse_unless(can_change_stage(actor, org, to_stage))
         checked, overridden = {}, []
         if to_stage not in (Stage.WITHDRAWN, Stage.DEREGISTERED):
             result = run_checkpoint(org, from_stage, evidence or {})
@@ -76,7 +77,7 @@ def organization_change_stage(
                     # Forms offer the override for this refusal only.
                     refusal.checkpoint = from_stage
                     raise refusal
-                _refuse_unless(can_override_checkpoint(actor))
+                refuse_unless(can_override_checkpoint(actor))
                 overridden = [str(item) for item in result.missing]
             checked = result.evidence
         if to_stage == Stage.GRADUATED:
@@ -153,7 +154,7 @@ def organization_change_phase(
                 _("The incubation phase cannot go from %(from)s to %(to)s.")
                 % {"from": from_phase.label, "to": to_phase.label}
             )
-        _refuse_unless(can_manage_street_records(actor))
+        refuse_unless(can_manage_street_records(actor))
         _refuse_outside_area(actor, org)
         org.incubation_phase = to_phase
         org.save(update_fields=["incubation_phase", "updated_at"])
@@ -223,7 +224,7 @@ def incubation_intake(
 
 @transaction.atomic
 def organization_confirm_independence(*, organization: Organization, actor) -> Organization:
-    _refuse_unless(can_manage_street_records(actor))
+    refuse_unless(can_manage_street_records(actor))
     _refuse_outside_area(actor, organization)
     org = _lock(organization)
     if not org.independent_operation_confirmed:
@@ -337,7 +338,7 @@ def term_extend(
     today: datetime.date | None = None,
 ) -> Organization:
     """Approve a 换届 extension: at most one year, asked at least three months ahead."""
-    _refuse_unless(can_manage_street_records(actor))
+    refuse_unless(can_manage_street_records(actor))
     _refuse_outside_area(actor, organization)
     today = today or timezone.localdate()
     org = _lock(organization)
@@ -379,7 +380,7 @@ def organization_record_annual_review(
     *, organization: Organization, year: int, result: str, actor
 ) -> Organization:
     """Evaluation reports a finished 年检; the organization keeps the latest result."""
-    _refuse_unless(can_manage_street_records(actor))
+    refuse_unless(can_manage_street_records(actor))
     _refuse_outside_area(actor, organization)
     result = AnnualReviewResult(result)
     org = _lock(organization)
@@ -404,7 +405,7 @@ def organization_set_grade(
     *, organization: Organization, grade: str, awarded_on: datetime.date, actor, note: str = ""
 ) -> Organization:
     """Evaluation sets the grade (valid five years); an empty grade removes it."""
-    _refuse_unless(can_manage_street_records(actor))
+    refuse_unless(can_manage_street_records(actor))
     _refuse_outside_area(actor, organization)
     org = _lock(organization)
     old = org.grade

@@ -6,12 +6,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.decisions import ALLOWED, refuse_unless
 from core.errors import ActionRefused
 from incubation.choices import CreditGround, CreditList, EventKind, GrowthLevel
 from incubation.models import CreditListing, IncubationServiceRecord, Organization, Pairing
 from incubation.permissions import can_edit_organization, can_manage_street_records
 from incubation.rules import add_years, rules
-from incubation.services._common import _record, _refuse_outside_area, _refuse_unless
+from incubation.services._common import _record, _refuse_outside_area
 
 # --- Incubation services and 1+X pairing ------------------------------------------------
 
@@ -20,7 +21,7 @@ SERVICE_RECORD_FIELDS = ("kind", "date", "provider", "hours", "notes")
 
 
 def incubation_service_record(*, organization: Organization, actor, **fields):
-    _refuse_unless(can_edit_organization(actor, organization) if actor else (True, ""))
+    refuse_unless(can_edit_organization(actor, organization) if actor else ALLOWED)
     record = IncubationServiceRecord(organization=organization, **fields)
     record.full_clean()
     record.save()
@@ -30,7 +31,7 @@ def incubation_service_record(*, organization: Organization, actor, **fields):
 @transaction.atomic
 def incubation_service_update(*, record: IncubationServiceRecord, actor, **changes):
     """Correct a service record (e.g. a mistyped date or hours)."""
-    _refuse_unless(can_edit_organization(actor, record.organization) if actor else (True, ""))
+    refuse_unless(can_edit_organization(actor, record.organization) if actor else ALLOWED)
     record = IncubationServiceRecord.objects.select_for_update().get(pk=record.pk)
     unknown = set(changes) - set(SERVICE_RECORD_FIELDS)
     if unknown:
@@ -49,7 +50,7 @@ GRASSROOTS_LEVELS = {GrowthLevel.RESIDENT_TEAM, GrowthLevel.PIONEER_CLUB, Growth
 @transaction.atomic
 def pairing_create(*, mentor: Organization, mentee: Organization, started_on, actor) -> Pairing:
     """1+X: a hub organization (or one graded 4A or above) mentors a grassroots one."""
-    _refuse_unless(can_manage_street_records(actor))
+    refuse_unless(can_manage_street_records(actor))
     _refuse_outside_area(actor, mentor, mentee)
     problems = []
     if mentor.pk == mentee.pk:
@@ -76,7 +77,7 @@ def pairing_create(*, mentor: Organization, mentee: Organization, started_on, ac
 
 @transaction.atomic
 def pairing_end(*, pairing: Pairing, ended_on, actor) -> Pairing:
-    _refuse_unless(can_manage_street_records(actor))
+    refuse_unless(can_manage_street_records(actor))
     _refuse_outside_area(actor, pairing.mentee)
     if pairing.ended_on is None:
         pairing.ended_on = ended_on
@@ -100,7 +101,7 @@ def credit_list_add(
     note: str = "",
     escalated_from: CreditListing | None = None,
 ) -> CreditListing:
-    _refuse_unless(can_manage_street_records(actor))
+    refuse_unless(can_manage_street_records(actor))
     _refuse_outside_area(actor, organization)
     listing = CreditListing(
         organization=organization,
@@ -127,7 +128,7 @@ def credit_list_add(
 def credit_list_clear(
     *, listing: CreditListing, cleared_on, actor, note: str = ""
 ) -> CreditListing:
-    _refuse_unless(can_manage_street_records(actor))
+    refuse_unless(can_manage_street_records(actor))
     _refuse_outside_area(actor, listing.organization)
     listing = CreditListing.objects.select_for_update().get(pk=listing.pk)
     if listing.cleared_on:

@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.decisions import refuse_unless
 from core.identifiers import (
     clean_name,
     normalize_name,
@@ -16,7 +17,7 @@ from incubation.choices import USCC_TYPE_FOR_STATUS, EventKind, LegalStatus
 from incubation.models import Organization, OrganizationEvent
 from incubation.permissions import can_edit_contact, can_edit_organization, can_exempt_checksum
 from incubation.rules import add_years, rules
-from incubation.services._common import _lock, _plain, _record, _refuse_outside_area, _refuse_unless
+from incubation.services._common import _lock, _plain, _record, _refuse_outside_area
 
 # Fields staff edit directly; the lifecycle, phase, grade and review fields change only
 # through their own services below.
@@ -139,7 +140,7 @@ def organization_create(*, actor, exempt_reason: str = "", **fields) -> Organiza
     org = Organization(**fields)
     if org.uscc_checksum_exempt:
         if actor is not None:
-            _refuse_unless(can_exempt_checksum(actor))
+            refuse_unless(can_exempt_checksum(actor))
         if not exempt_reason.strip():
             raise ValidationError(
                 {"uscc": _("Give the reason for accepting a code that fails the checksum.")}
@@ -150,7 +151,7 @@ def organization_create(*, actor, exempt_reason: str = "", **fields) -> Organiza
     if actor is not None:
         # Checked once the row exists (the predicate asks what the actor can see); the
         # atomic block drops the row when refused.
-        _refuse_unless(can_edit_organization(actor, org))
+        refuse_unless(can_edit_organization(actor, org))
     _record(org, EventKind.CREATED, actor, to_value=org.stage)
     if org.uscc_checksum_exempt:
         _record(org, EventKind.CODE_EXEMPTED, actor, to_value=org.uscc, note=exempt_reason)
@@ -181,7 +182,7 @@ def _diff(org: Organization, before: dict) -> dict:
 @transaction.atomic
 def organization_update(*, organization: Organization, actor, **changes) -> Organization:
     if actor is not None:
-        _refuse_unless(can_edit_organization(actor, organization))
+        refuse_unless(can_edit_organization(actor, organization))
     org = _lock(organization)
     before = _apply_changes(org, changes, EDITABLE_FIELDS)
     _full_clean(org)
@@ -191,7 +192,7 @@ def organization_update(*, organization: Organization, actor, **changes) -> Orga
     org.save(update_fields=[*diff.keys(), "updated_at"])
     if actor is not None and "community" in diff:
         # Moving an organization out of the actor's area is refused like editing one there.
-        _refuse_unless(can_edit_organization(actor, org))
+        refuse_unless(can_edit_organization(actor, org))
     _record(org, EventKind.UPDATED, actor, evidence={"changed": diff})
     return org
 
@@ -199,7 +200,7 @@ def organization_update(*, organization: Organization, actor, **changes) -> Orga
 @transaction.atomic
 def organization_update_contact(*, organization: Organization, actor, **changes) -> Organization:
     """The leader's own edit in the portal: contact details only."""
-    _refuse_unless(can_edit_contact(actor, organization))
+    refuse_unless(can_edit_contact(actor, organization))
     org = _lock(organization)
     before = _apply_changes(org, changes, CONTACT_FIELDS)
     from core.identifiers import validate_mobile_or_phone
@@ -221,7 +222,7 @@ def organization_update_contact(*, organization: Organization, actor, **changes)
 @transaction.atomic
 def organization_exempt_checksum(*, organization: Organization, reason: str, actor) -> Organization:
     """Accept a legally issued code that fails the checksum (e.g. a 2015 pilot code)."""
-    _refuse_unless(can_exempt_checksum(actor))
+    refuse_unless(can_exempt_checksum(actor))
     _refuse_outside_area(actor, organization)
     if not reason.strip():
         raise ValidationError({"uscc_exempt_reason": _("Give the reason for the exemption.")})
@@ -255,7 +256,7 @@ def _refuse_outside_communities(actor, orgs) -> None:
     checked = set()
     for org in orgs:
         if org.community_id not in checked:
-            _refuse_unless(can_edit_organization(actor, org))
+            refuse_unless(can_edit_organization(actor, org))
             checked.add(org.community_id)
 
 

@@ -19,8 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
-from accounts.roles import Role, roles_of
-from core.errors import ActionRefused
+from accounts.roles import Role, is_street_staff_of, roles_of
+from core.decisions import ALLOWED, Decision, deny, refuse_unless
 from partybuilding.choices import ActivityKind, PartyOrgKind
 from partybuilding.models import ActivityPhoto, PartyActivity, PartyOrganization
 
@@ -29,20 +29,17 @@ MAX_PHOTO_BYTES = 5 * 1024 * 1024
 # Pillow format name → stored file extension.
 PHOTO_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 
-Decision = tuple[bool, str]
-
 
 def can_record_activity(user, branch: PartyOrganization) -> Decision:
     """Street staff of the branch's street, a party worker linked to the branch or one of
     its ancestors, a superuser, or the system (``user`` None)."""
     if user is None or user.is_superuser:
-        return True, ""
-    roles = roles_of(user)
-    if Role.STREET_ADMIN in roles and user.street_id == branch.street_id:
-        return True, ""
-    if Role.PARTY_WORKER in roles and _linked_to(user, branch):
-        return True, ""
-    return False, _("Only street staff or the branch's party workers may record its activities.")
+        return ALLOWED
+    if is_street_staff_of(user, branch.street_id):
+        return ALLOWED
+    if Role.PARTY_WORKER in roles_of(user) and _linked_to(user, branch):
+        return ALLOWED
+    return deny(_("Only street staff or the branch's party workers may record its activities."))
 
 
 def _linked_to(user, branch: PartyOrganization) -> bool:
@@ -149,9 +146,7 @@ def activity_record(
     photo that is not a JPEG/PNG/WebP image of at most 5 MB. Everything is checked before
     anything is written.
     """
-    allowed, reason = can_record_activity(actor, branch)
-    if not allowed:
-        raise ActionRefused(reason)
+    refuse_unless(can_record_activity(actor, branch))
     errors = {}
     if branch.kind != PartyOrgKind.BRANCH:
         errors["branch"] = ValidationError(

@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.roles import Role, roles_of
+from core.decisions import refuse_unless
 from core.errors import ActionRefused
 from core.identifiers import validate_mobile_or_phone
 from incubation.choices import EventKind
@@ -35,7 +36,7 @@ from partybuilding.models import (
     PartyCoverage,
     PartyOrganization,
 )
-from partybuilding.permissions import can_manage_party, refuse_unless
+from partybuilding.permissions import can_manage_party
 from partybuilding.rules import party_tree_rules
 
 COVERAGE_KIND_FOR_ESTABLISHMENT = {

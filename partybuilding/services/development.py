@@ -14,13 +14,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.decisions import refuse_unless
 from core.errors import ActionRefused
 from core.identifiers import validate_mobile_or_phone, validate_resident_id
 from incubation.models import Organization
 from incubation.rules import add_years
 from partybuilding.choices import DevelopmentStage, MemberStatus, PartyOrgKind
 from partybuilding.models import Development, DevelopmentEvent, PartyMember, PartyOrganization
-from partybuilding.permissions import can_manage_party, refuse_unless
+from partybuilding.permissions import can_manage_party
 from partybuilding.services.members import member_create
 from partybuilding.workflows import (
     DEVELOPMENT_TRANSITIONS,

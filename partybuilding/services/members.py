@@ -17,16 +17,15 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.roles import Role, roles_of
+from accounts.roles import is_street_staff
+from core.decisions import ALLOWED, Decision, deny, refuse_unless
 from core.errors import ActionRefused
 from core.identifiers import validate_mobile_or_phone, validate_resident_id
 from incubation.rules import add_years
 from partybuilding.choices import MemberStatus, PartyOrgKind
 from partybuilding.models import MemberTransfer, PartyMember, PartyOrganization
-from partybuilding.permissions import can_manage_party, refuse_unless
+from partybuilding.permissions import can_manage_party
 from partybuilding.workflows import probation_normal_end
-
-Decision = tuple[bool, str]
 
 # The fields a caller sets; ``probation_ends_on`` follows from status and joining date.
 MEMBER_FIELDS = (
@@ -59,7 +58,7 @@ def can_manage_members(user, branch: PartyOrganization) -> Decision:
     superusers. Inactive accounts may do nothing.
     """
     if user is not None and not (getattr(user, "is_authenticated", False) and user.is_active):
-        return False, _("Sign in to manage party members.")
+        return deny(_("Sign in to manage party members."))
     return can_manage_party(user, branch)
 
 
@@ -67,10 +66,10 @@ def can_see_personal_data(user) -> Decision:
     """Full ID numbers and phone numbers: street staff and superusers; everyone else sees
     them masked (in lists, forms and exports)."""
     if user is None:
-        return True, ""
-    if getattr(user, "is_superuser", False) or Role.STREET_ADMIN in roles_of(user):
-        return True, ""
-    return False, _("Only street staff see full ID numbers and phone numbers.")
+        return ALLOWED
+    if is_street_staff(user):
+        return ALLOWED
+    return deny(_("Only street staff see full ID numbers and phone numbers."))
 
 
 # --- Validation ---------------------------------------------------------------------------

@@ -14,12 +14,13 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.decisions import refuse_unless
 from core.errors import ActionRefused
 from core.identifiers import clean_name, normalize_name
 from incubation.rules import add_years
 from partybuilding.choices import ALLOWED_PARENTS, Establishment, MemberStatus, PartyOrgKind
 from partybuilding.models import PartyMember, PartyOrganization
-from partybuilding.permissions import can_manage_party, refuse_unless
+from partybuilding.permissions import can_manage_party
 from partybuilding.rules import party_tree_rules
 from partybuilding.selectors import branches_with_member_counts
 from partybuilding.workflows import term_years_for

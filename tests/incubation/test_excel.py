@@ -19,6 +19,7 @@ from django.urls import path, reverse
 from django.utils import timezone, translation
 
 import kaiyihui.urls
+from core.decisions import deny
 from core.identifiers import complete_uscc
 from incubation.admin import OrganizationAdmin
 from incubation.admin_excel import PENDING_SESSION_KEY, OrganizationExcelAdminMixin
@@ -427,7 +428,7 @@ def test_a_row_the_service_still_refuses_rolls_everything_back(tenant, monkeypat
 
 def test_new_rows_need_an_actor_who_may_edit_them(tenant, monkeypatch):
     monkeypatch.setattr(
-        "incubation.services.registry.can_edit_organization", lambda user, org: (False, "not yours")
+        "incubation.services.registry.can_edit_organization", lambda user, org: deny("not yours")
     )
     before = Organization.objects.count(), OrganizationEvent.objects.count()
 

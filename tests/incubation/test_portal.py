@@ -10,6 +10,7 @@ import time_machine
 from django.urls import URLPattern, reverse
 
 from accounts.roles import Role
+from core.decisions import deny
 from incubation import urls as incubation_urls
 from incubation.choices import EventKind
 from incubation.models import Organization, OrganizationEvent
@@ -140,7 +141,7 @@ def test_the_phone_is_masked_and_the_edit_link_hidden_when_the_viewer_cannot_edi
 ):
     # Today every role that can see an organization may also edit its contact details;
     # the masking branch still protects the number the day a read-only role appears.
-    monkeypatch.setattr("incubation.views.can_edit_contact", lambda user, org: (False, "read only"))
+    monkeypatch.setattr("incubation.views.can_edit_contact", lambda user, org: deny("read only"))
     Organization.objects.filter(pk=tenant.org.pk).update(leader_phone="13812345678")
     client.force_login(tenant.street_admin)
     body = client.get(reverse("incubation:organization", args=[tenant.org.pk])).content.decode()
@@ -213,7 +214,7 @@ def test_saving_unchanged_details_writes_no_event(client, tenant):
 
 
 def test_a_viewer_who_may_not_edit_is_sent_back_with_the_reason(client, tenant, monkeypatch):
-    monkeypatch.setattr("incubation.views.can_edit_contact", lambda user, org: (False, "只读账号"))
+    monkeypatch.setattr("incubation.views.can_edit_contact", lambda user, org: deny("只读账号"))
     client.force_login(tenant.street_admin)
     url = reverse("incubation:contact_edit", args=[tenant.org.pk])
     response = client.post(url, _contact_data(), follow=True)

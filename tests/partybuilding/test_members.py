@@ -209,10 +209,10 @@ def test_it_lets_a_superuser_add_members(tree, django_user_model):
 def test_only_street_staff_see_personal_data(tenant, django_user_model):
     root = django_user_model.objects.create_superuser("root", "root@example.org", "pw-x-12345")
 
-    assert can_see_personal_data(tenant.street_admin)[0]
-    assert can_see_personal_data(root)[0]
+    assert can_see_personal_data(tenant.street_admin)
+    assert can_see_personal_data(root)
     for user in (tenant.community_staff, tenant.party_worker, tenant.leader):
-        assert not can_see_personal_data(user)[0]
+        assert not can_see_personal_data(user)
 
 
 # --- Update -------------------------------------------------------------------------------

@@ -1,0 +1,45 @@
+"""The one place that says who is street or community staff (accounts.roles)."""
+
+from django.contrib.auth.models import AnonymousUser
+
+from accounts.roles import (
+    STAFF_ROLES,
+    Role,
+    has_role,
+    is_community_staff_of,
+    is_street_staff,
+    is_street_staff_of,
+)
+
+
+def test_it_ties_street_staff_to_their_own_street(tenant, outsider_tenant):
+    admin = tenant.street_admin
+    assert is_street_staff(admin)
+    assert is_street_staff_of(admin, tenant.street)
+    assert is_street_staff_of(admin, tenant.street.pk)
+    assert not is_street_staff_of(admin, outsider_tenant.street)
+    assert not is_street_staff_of(tenant.community_staff, tenant.street)
+    assert not is_street_staff(tenant.community_staff)
+
+
+def test_it_ties_community_staff_to_their_own_community(tenant):
+    staff = tenant.community_staff
+    assert is_community_staff_of(staff, tenant.community)
+    assert not is_community_staff_of(staff, tenant.other_community)
+    assert not is_community_staff_of(tenant.street_admin, tenant.community)
+
+
+def test_it_lets_superusers_through_and_never_the_anonymous(tenant, django_user_model):
+    root = django_user_model.objects.create_superuser("root", "root@example.com", "x")
+    assert is_street_staff_of(root, tenant.street)
+    assert is_community_staff_of(root, tenant.community)
+    assert has_role(root, {Role.EVALUATOR})
+    for nobody in (None, AnonymousUser()):
+        assert not is_street_staff(nobody)
+        assert not is_street_staff_of(nobody, tenant.street)
+        assert not has_role(nobody, STAFF_ROLES)
+
+
+def test_it_answers_has_role_by_the_roles_held(tenant):
+    assert has_role(tenant.community_staff, STAFF_ROLES)
+    assert not has_role(tenant.leader, STAFF_ROLES)
