@@ -61,3 +61,53 @@ def test_debug_defaults_to_off():
         CELERY_BROKER_URL="redis://127.0.0.1:6379/0",
     )
     assert result.stdout.strip().endswith("False"), result.stderr
+
+
+# --- The suite's own settings (kaiyihui.settings_test) -------------------------------------
+
+_SPY_ON_DOT_ENV = """
+import environ
+calls = []
+environ.Env.read_env = classmethod(lambda cls, *args, **kwargs: calls.append(args))
+{before}
+import kaiyihui.settings_test as s
+print(len(calls), s.DEBUG, s.CELERY_TASK_ALWAYS_EAGER, repr(s.CELERY_BROKER_URL))
+"""
+
+
+def run_settings_test(before="", **env):
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "CELERY_"))}
+    clean.pop("REDIS_URL", None)
+    clean.update(env)
+    result = subprocess.run(
+        [sys.executable, "-c", _SPY_ON_DOT_ENV.format(before=before)],
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.split()
+
+
+def test_it_never_reads_a_dot_env_in_the_suite_settings():
+    # Even when the environment asks for .env and says production: the suite's settings
+    # are its own, not a developer's.
+    calls, debug, eager, broker = run_settings_test(
+        "import pytest", DJANGO_READ_DOT_ENV="true", DJANGO_DEBUG="false"
+    )
+    assert (calls, debug, eager, broker) == ("0", "True", "True", "''")
+
+
+def test_it_runs_tasks_inline_in_the_suite_even_with_a_broker_exported():
+    _, _, eager, broker = run_settings_test(
+        "import pytest", CELERY_BROKER_URL="filesystem://localhost/"
+    )
+    assert (eager, broker) == ("True", "''")
+
+
+def test_it_leaves_a_worker_started_by_a_test_its_broker():
+    # No pytest imported: a worker process the suite starts with a broker in its env.
+    _, _, eager, broker = run_settings_test(CELERY_BROKER_URL="redis://127.0.0.1:6379/15")
+    assert (eager, broker) == ("False", "'redis://127.0.0.1:6379/15'")
