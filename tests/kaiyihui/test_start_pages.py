@@ -222,3 +222,16 @@ def test_it_queues_grant_applications_per_role(tenant, outsider_tenant):
     assert [i.url for i in expert] == [reverse("funding:review_score", args=[draft.pk])]
     for user in (outsider_tenant.street_admin, outsider_tenant.leader, outsider_tenant.evaluator):
         assert [i for i in todos_for(user, today) if i.source == "funding"] == []
+
+
+# --- Party workers -------------------------------------------------------------------------
+
+
+def test_it_gives_party_workers_their_party_pages_on_the_start_page(client, tenant):
+    client.force_login(tenant.party_worker)
+    body = client.get(reverse("home")).content.decode()
+    for name in ("partybuilding:coverage", "partybuilding:compliance", "partybuilding:members"):
+        assert f'href="{reverse(name)}"' in body
+    client.force_login(tenant.leader)
+    body = client.get(reverse("home")).content.decode()
+    assert f'href="{reverse("partybuilding:coverage")}"' not in body
