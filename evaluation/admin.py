@@ -3,7 +3,6 @@ actions (assign, return, extend, finalize) are on its portal page, linked from t
 Every write goes through a service."""
 
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html
@@ -11,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.admin import ScopedAdminMixin
+from core.admin import ServiceAdminMixin
 from core.errors import ActionRefused
 from evaluation.admin_forms import (
     JSON_FIELDS,
@@ -63,7 +63,7 @@ class IndicatorInline(admin.TabularInline):
 
 
 @admin.register(IndicatorTemplate)
-class IndicatorTemplateAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class IndicatorTemplateAdmin(ServiceAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "version", "frozen", "updated_at"]
     fields = ["name", "version", "frozen", "previous"]
     readonly_fields = ["version", "frozen", "previous"]
@@ -76,10 +76,8 @@ class IndicatorTemplateAdmin(ScopedAdminMixin, admin.ModelAdmin):
         return super().has_change_permission(request, obj)
 
     def save_model(self, request, obj, form, change):
-        try:
-            template_save(template=obj, actor=request.user)
-        except ActionRefused as exc:
-            raise PermissionDenied(exc.message) from exc
+        # One service for both: a template is saved whole (refusals: ServiceAdminMixin).
+        template_save(template=obj, actor=request.user)
 
     def save_related(self, request, form, formsets, change):
         # The indicator rows of an unfrozen template are plain data: no state, each change
@@ -103,7 +101,7 @@ class IndicatorTemplateAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Cycle)
-class CycleAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class CycleAdmin(ServiceAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     form = CycleAdminForm
     list_display = ["year", "template", "opens_on", "deadline", "status", "reviews_link"]
     list_filter = ["status"]
@@ -158,26 +156,19 @@ class CycleAdmin(ScopedAdminMixin, admin.ModelAdmin):
         url = reverse("admin:evaluation_review_changelist") + f"?cycle__id__exact={obj.pk}"
         return format_html('<a href="{}">{}</a>', url, _("Annual reviews"))
 
-    def save_model(self, request, obj, form, change):
-        if change:
-            try:
-                cycle_update(cycle=obj, actor=request.user)
-            except (ActionRefused, ValidationError) as exc:
-                raise PermissionDenied(str(exc)) from exc
-            return
-        try:
-            created = cycle_create(
-                street=request.user.street,
-                year=obj.year,
-                template=obj.template,
-                opens_on=obj.opens_on,
-                deadline=obj.deadline,
-                actor=request.user,
-                **{f: getattr(obj, f) for f in CYCLE_FIELDS},
-            )
-        except (ActionRefused, ValidationError) as exc:
-            raise PermissionDenied(str(exc)) from exc
-        obj.pk = created.pk
+    def update_via_service(self, request, obj, form):
+        cycle_update(cycle=obj, actor=request.user)
+
+    def create_via_service(self, request, obj, form):
+        return cycle_create(
+            street=request.user.street,
+            year=obj.year,
+            template=obj.template,
+            opens_on=obj.opens_on,
+            deadline=obj.deadline,
+            actor=request.user,
+            **{f: getattr(obj, f) for f in CYCLE_FIELDS},
+        )
 
     def _change(self, request, queryset, status):
         for cycle in queryset:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from accounts.admin import ScopedAdminMixin
 from accounts.models import User
 from accounts.roles import Role
+from core.admin import ServiceAdminMixin
 from funding.models import (
     Application,
     CallTrack,
@@ -30,7 +31,7 @@ from funding.models import (
 from funding.services import calls, foundation
 
 
-class LedgerAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class LedgerAdmin(ServiceAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     """Write-once ledger rows."""
 
     def has_delete_permission(self, request, obj=None):
@@ -49,7 +50,7 @@ class CouncilUnitInline(admin.TabularInline):
 
 
 @admin.register(Fund)
-class FundAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class FundAdmin(ServiceAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "street", "seed_capital", "balance", "council_unit_count"]
     readonly_fields = ["balance"]
     inlines = [CouncilUnitInline]
@@ -62,19 +63,17 @@ class FundAdmin(ScopedAdminMixin, admin.ModelAdmin):
         # The seed is the opening entry of the ledger: set once.
         return ["balance", "seed_capital", "street"] if obj else ["balance"]
 
-    def save_model(self, request, obj, form, change):
-        if change:
-            foundation.fund_update(fund=obj, actor=request.user)
-            return
-        created = foundation.fund_create(
+    def update_via_service(self, request, obj, form):
+        foundation.fund_update(fund=obj, actor=request.user)
+
+    def create_via_service(self, request, obj, form):
+        return foundation.fund_create(
             street=obj.street,
             name=obj.name,
             seed_capital=obj.seed_capital,
             established_on=obj.established_on,
             actor=request.user,
         )
-        obj.pk = created.pk
-        obj._state.adding = False
 
     def save_formset(self, request, form, formset, change):
         units = formset.save(commit=False)
@@ -116,10 +115,8 @@ class DonationAdmin(LedgerAdmin):
     date_hierarchy = "received_on"
     exclude = ["recorded_by"]
 
-    def save_model(self, request, obj, form, change):
-        if change:
-            return
-        created = foundation.donation_record(
+    def create_via_service(self, request, obj, form):
+        return foundation.donation_record(
             fund=obj.fund,
             donor=obj.donor,
             amount=obj.amount,
@@ -128,7 +125,6 @@ class DonationAdmin(LedgerAdmin):
             restricted_purpose=obj.restricted_purpose,
             actor=request.user,
         )
-        obj.pk = created.pk
 
     def changelist_view(self, request, extra_context=None):
         total = self.get_queryset(request).aggregate(total=Sum("amount"))["total"]
@@ -147,10 +143,8 @@ class FundSpendingAdmin(LedgerAdmin):
     search_fields = ["project", "reference"]
     exclude = ["recorded_by"]
 
-    def save_model(self, request, obj, form, change):
-        if change:
-            return
-        created = foundation.spending_record(
+    def create_via_service(self, request, obj, form):
+        return foundation.spending_record(
             fund=obj.fund,
             project=obj.project,
             amount=obj.amount,
@@ -159,7 +153,6 @@ class FundSpendingAdmin(LedgerAdmin):
             note=obj.note,
             actor=request.user,
         )
-        obj.pk = created.pk
 
 
 class SumTo100FormSet(forms.BaseInlineFormSet):
@@ -215,7 +208,7 @@ class ExpertInline(admin.TabularInline):
 
 
 @admin.register(GrantCall)
-class GrantCallAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class GrantCallAdmin(ServiceAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     list_display = [
         "year",
         "title",

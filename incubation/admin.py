@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.admin import ScopedAdminMixin, VisibleCommunityFilter
 from accounts.power import can_manage_account
+from core.admin import EndedViaServiceMixin, ServiceAdminMixin
 from core.errors import ActionRefused
 from incubation import services
 from incubation.admin_excel import OrganizationExcelAdminMixin
@@ -247,7 +248,9 @@ class StageChangeForm(forms.Form):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(OrganizationExcelAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
+class OrganizationAdmin(
+    OrganizationExcelAdminMixin, ServiceAdminMixin, ScopedAdminMixin, admin.ModelAdmin
+):
     form = OrganizationAdminForm
     list_display = [
         "name",
@@ -461,18 +464,16 @@ class OrganizationAdmin(OrganizationExcelAdminMixin, ScopedAdminMixin, admin.Mod
     def identifier(self, org):
         return org.identifier
 
-    def save_model(self, request, obj, form, change):
+    def create_via_service(self, request, obj, form):
+        return services.organization_create(
+            actor=request.user,
+            exempt_reason=form.cleaned_data.get("exempt_reason", ""),
+            uscc_checksum_exempt=obj.uscc_checksum_exempt,
+            **{field: getattr(obj, field) for field in services.EDITABLE_FIELDS},
+        )
+
+    def update_via_service(self, request, obj, form):
         data = {field: getattr(obj, field) for field in services.EDITABLE_FIELDS}
-        if not change:
-            created = services.organization_create(
-                actor=request.user,
-                exempt_reason=form.cleaned_data.get("exempt_reason", ""),
-                uscc_checksum_exempt=obj.uscc_checksum_exempt,
-                **data,
-            )
-            obj.pk = created.pk
-            obj._state.adding = False
-            return
         original = Organization.objects.get(pk=obj.pk)
         if obj.uscc_checksum_exempt and not original.uscc_checksum_exempt:
             services.organization_exempt_checksum(
@@ -554,20 +555,7 @@ class OrganizationAdmin(OrganizationExcelAdminMixin, ScopedAdminMixin, admin.Mod
         return TemplateResponse(request, "admin/incubation/change_stage.html", context)
 
 
-class RefusalAsMessageMixin:
-    """When a service refuses a save (``ActionRefused``), staff see its reason on the form
-    page again instead of a server error; the transaction the admin wraps around the view
-    rolls back anything done before the refusal."""
-
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except ActionRefused as exc:
-            self.message_user(request, exc.message, messages.ERROR)
-            return HttpResponseRedirect(request.get_full_path())
-
-
-class OrganizationChildAdmin(RefusalAsMessageMixin, ScopedAdminMixin, admin.ModelAdmin):
+class OrganizationChildAdmin(ServiceAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     """Rows that belong to one organization: organization choices are scoped."""
 
     list_select_related = ["organization", "organization__community"]
@@ -583,15 +571,15 @@ class IncubationServiceRecordAdmin(OrganizationChildAdmin):
     def get_readonly_fields(self, request, obj=None):
         return ["organization"] if obj else []
 
-    def save_model(self, request, obj, form, change):
+    def update_via_service(self, request, obj, form):
         fields = {f: getattr(obj, f) for f in services.SERVICE_RECORD_FIELDS}
-        if change:
-            services.incubation_service_update(record=obj, actor=request.user, **fields)
-            return
-        created = services.incubation_service_record(
+        services.incubation_service_update(record=obj, actor=request.user, **fields)
+
+    def create_via_service(self, request, obj, form):
+        fields = {f: getattr(obj, f) for f in services.SERVICE_RECORD_FIELDS}
+        return services.incubation_service_record(
             organization=obj.organization, actor=request.user, **fields
         )
-        obj.pk = created.pk
 
 
 @admin.register(CreditListing)
@@ -606,14 +594,14 @@ class CreditListingAdmin(OrganizationChildAdmin):
             return ["cleared_on", "escalated_from"]
         return ["organization", "list_kind", "ground", "listed_on", "escalated_from"]
 
-    def save_model(self, request, obj, form, change):
-        if change:
-            if obj.cleared_on:
-                services.credit_list_clear(
-                    listing=obj, cleared_on=obj.cleared_on, actor=request.user, note=obj.note
-                )
-            return
-        created = services.credit_list_add(
+    def update_via_service(self, request, obj, form):
+        if obj.cleared_on:
+            services.credit_list_clear(
+                listing=obj, cleared_on=obj.cleared_on, actor=request.user, note=obj.note
+            )
+
+    def create_via_service(self, request, obj, form):
+        return services.credit_list_add(
             organization=obj.organization,
             list_kind=obj.list_kind,
             ground=obj.ground,
@@ -621,11 +609,10 @@ class CreditListingAdmin(OrganizationChildAdmin):
             actor=request.user,
             note=obj.note,
         )
-        obj.pk = created.pk
 
 
 @admin.register(Pairing)
-class PairingAdmin(RefusalAsMessageMixin, ScopedAdminMixin, admin.ModelAdmin):
+class PairingAdmin(EndedViaServiceMixin, ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["mentor", "mentee", "started_on", "ended_on"]
     list_filter = ["ended_on"]
     search_fields = ["mentor__name", "mentee__name"]
@@ -635,25 +622,16 @@ class PairingAdmin(RefusalAsMessageMixin, ScopedAdminMixin, admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         return ["mentor", "mentee", "started_on"] if obj else ["ended_on"]
 
-    def save_model(self, request, obj, form, change):
-        # A refusal (ActionRefused) is shown by RefusalAsMessageMixin.
-        if change:
-            if obj.ended_on:
-                # The stored row: ``obj`` already carries the form's end date, and the
-                # service treats a pairing with an end date as already ended.
-                services.pairing_end(
-                    pairing=Pairing.objects.get(pk=obj.pk),
-                    ended_on=obj.ended_on,
-                    actor=request.user,
-                )
-            return
-        created = services.pairing_create(
+    def end_via_service(self, request, stored, ended_on):
+        services.pairing_end(pairing=stored, ended_on=ended_on, actor=request.user)
+
+    def create_via_service(self, request, obj, form):
+        return services.pairing_create(
             mentor=obj.mentor,
             mentee=obj.mentee,
             started_on=obj.started_on,
             actor=request.user,
         )
-        obj.pk = created.pk
 
 
 @admin.register(OrganizationEvent)

@@ -10,13 +10,13 @@ from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.widgets import AdminDateWidget
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models import Count
-from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.admin import ScopedAdminMixin, VisibleCommunityFilter
+from core.admin import EndedViaServiceMixin, ServiceAdminMixin
 from core.errors import ActionRefused
 from core.identifiers import mask_id_number, mask_phone
 from partybuilding.admin_coverage import add_to_organization_admin
@@ -37,22 +37,6 @@ from partybuilding.models import (
 from partybuilding.services import activities, coverage, members, tree
 
 # --- Shared pieces ------------------------------------------------------------------------
-
-
-class ServiceErrorsAsMessagesMixin:
-    """When a service refuses a save (``ActionRefused``) or finds data the form could not
-    check (``ValidationError``, e.g. a date rule), staff see the reason on the page again
-    instead of a server error; the transaction the admin wraps around the view rolls back
-    anything done before."""
-
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except ActionRefused as exc:
-            self.message_user(request, exc.message, messages.ERROR)
-        except ValidationError as exc:
-            self.message_user(request, " ".join(exc.messages), messages.ERROR)
-        return HttpResponseRedirect(request.get_full_path())
 
 
 class ReadOnlyAdminMixin:
@@ -220,7 +204,7 @@ class PartyOrganizationAdminForm(forms.ModelForm):
 
 
 @admin.register(PartyOrganization)
-class PartyOrganizationAdmin(ServiceErrorsAsMessagesMixin, ScopedAdminMixin, admin.ModelAdmin):
+class PartyOrganizationAdmin(ServiceAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     form = PartyOrganizationAdminForm
     list_display = [
         "name",
@@ -283,32 +267,28 @@ class PartyOrganizationAdmin(ServiceErrorsAsMessagesMixin, ScopedAdminMixin, adm
     def has_delete_permission(self, request, obj=None):
         return False
 
-    def save_model(self, request, obj, form, change):
-        if not change:
-            created = tree.party_org_create(
-                street=obj.street,
-                kind=obj.kind,
-                name=obj.name,
-                parent=obj.parent,
-                community=obj.community,
-                establishment=obj.establishment,
-                founded_on=obj.founded_on,
-                term_start=obj.term_start,
-                term_end=obj.term_end,
-                has_committee=obj.has_committee,
-                actor=request.user,
-            )
-            obj.pk = created.pk
-            obj._state.adding = False
-        else:
-            changes = {
-                name: getattr(obj, name) for name in tree.EDITABLE_FIELDS if name in form.fields
-            }
-            tree.party_org_update(party_org=obj, actor=request.user, **changes)
-            if "secretary" in form.changed_data:
-                tree.party_org_set_secretary(
-                    party_org=obj, member=obj.secretary, actor=request.user
-                )
+    def create_via_service(self, request, obj, form):
+        return tree.party_org_create(
+            street=obj.street,
+            kind=obj.kind,
+            name=obj.name,
+            parent=obj.parent,
+            community=obj.community,
+            establishment=obj.establishment,
+            founded_on=obj.founded_on,
+            term_start=obj.term_start,
+            term_end=obj.term_end,
+            has_committee=obj.has_committee,
+            actor=request.user,
+        )
+
+    def update_via_service(self, request, obj, form):
+        changes = {name: getattr(obj, name) for name in tree.EDITABLE_FIELDS if name in form.fields}
+        tree.party_org_update(party_org=obj, actor=request.user, **changes)
+        if "secretary" in form.changed_data:
+            tree.party_org_set_secretary(party_org=obj, member=obj.secretary, actor=request.user)
+
+    def saved_via_service(self, request, obj, form, change):
         # The size rules the coverage page flags, said where the branch is edited.
         for finding in tree.party_org_size_findings(obj):
             self.message_user(request, finding, messages.WARNING)
@@ -388,7 +368,7 @@ class MemberTransferForm(forms.Form):
 class PartyMemberAdmin(
     PartyMemberExcelAdminMixin,
     MaskedPersonalDataMixin,
-    ServiceErrorsAsMessagesMixin,
+    ServiceAdminMixin,
     ScopedAdminMixin,
     admin.ModelAdmin,
 ):
@@ -452,15 +432,12 @@ class PartyMemberAdmin(
         # with a reason; until then nobody deletes a member here.
         return False
 
-    def save_model(self, request, obj, form, change):
-        if not change:
-            created = members.member_create(
-                actor=request.user, **{name: getattr(obj, name) for name in members.MEMBER_FIELDS}
-            )
-            obj.pk = created.pk
-            obj.probation_ends_on = created.probation_ends_on
-            obj._state.adding = False
-            return
+    def create_via_service(self, request, obj, form):
+        return members.member_create(
+            actor=request.user, **{name: getattr(obj, name) for name in members.MEMBER_FIELDS}
+        )
+
+    def update_via_service(self, request, obj, form):
         changes = {
             name: getattr(obj, name) for name in members.EDITABLE_FIELDS if name in form.fields
         }
@@ -599,9 +576,7 @@ class DevelopmentEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 # --- Coverage, instructors, pre-reviews ---------------------------------------------------
 
 
-class PartyChildAdmin(
-    NoDeleteMixin, ServiceErrorsAsMessagesMixin, ScopedAdminMixin, admin.ModelAdmin
-):
+class PartyChildAdmin(NoDeleteMixin, ServiceAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     list_per_page = 50
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
@@ -613,7 +588,7 @@ class PartyChildAdmin(
 
 
 @admin.register(PartyCoverage)
-class PartyCoverageAdmin(PartyChildAdmin):
+class PartyCoverageAdmin(EndedViaServiceMixin, PartyChildAdmin):
     list_display = ["organization", "branch", "liaison", "started_on", "ended_on"]
     list_filter = [VisibleBranchFilter, "ended_on"]
     search_fields = ["organization__name", "liaison"]
@@ -626,28 +601,21 @@ class PartyCoverageAdmin(PartyChildAdmin):
         # An existing coverage only ends (coverage_end).
         return ["branch", "organization", "liaison", "started_on"]
 
-    def save_model(self, request, obj, form, change):
-        if change:
-            if obj.ended_on:
-                coverage.coverage_end(
-                    coverage=PartyCoverage.objects.get(pk=obj.pk),
-                    ended_on=obj.ended_on,
-                    actor=request.user,
-                )
-            return
-        created = coverage.coverage_assign(
+    def end_via_service(self, request, stored, ended_on):
+        coverage.coverage_end(coverage=stored, ended_on=ended_on, actor=request.user)
+
+    def create_via_service(self, request, obj, form):
+        return coverage.coverage_assign(
             branch=obj.branch,
             organization=obj.organization,
             liaison=obj.liaison,
             started_on=obj.started_on,
             actor=request.user,
         )
-        obj.pk = created.pk
-        obj._state.adding = False
 
 
 @admin.register(InstructorAssignment)
-class InstructorAssignmentAdmin(PartyChildAdmin):
+class InstructorAssignmentAdmin(EndedViaServiceMixin, PartyChildAdmin):
     list_display = ["name", "organization", "sent_by", "started_on", "ended_on"]
     list_filter = ["ended_on"]
     search_fields = ["name", "organization__name"]
@@ -664,16 +632,11 @@ class InstructorAssignmentAdmin(PartyChildAdmin):
             kwargs["queryset"] = PartyOrganization.objects.visible_to(request.user).order_by("name")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
-    def save_model(self, request, obj, form, change):
-        if change:
-            if obj.ended_on:
-                coverage.instructor_end(
-                    assignment=InstructorAssignment.objects.get(pk=obj.pk),
-                    ended_on=obj.ended_on,
-                    actor=request.user,
-                )
-            return
-        created = coverage.instructor_assign(
+    def end_via_service(self, request, stored, ended_on):
+        coverage.instructor_end(assignment=stored, ended_on=ended_on, actor=request.user)
+
+    def create_via_service(self, request, obj, form):
+        return coverage.instructor_assign(
             organization=obj.organization,
             name=obj.name,
             phone=obj.phone,
@@ -682,8 +645,6 @@ class InstructorAssignmentAdmin(PartyChildAdmin):
             account=obj.account,
             actor=request.user,
         )
-        obj.pk = created.pk
-        obj._state.adding = False
 
 
 @admin.register(LeadershipPreReview)
@@ -705,10 +666,8 @@ class LeadershipPreReviewAdmin(PartyChildAdmin):
             kwargs["queryset"] = PartyOrganization.objects.visible_to(request.user).order_by("name")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
-    def save_model(self, request, obj, form, change):
-        if change:
-            return
-        created = coverage.prereview_record(
+    def create_via_service(self, request, obj, form):
+        return coverage.prereview_record(
             organization=obj.organization,
             reviewed_by=obj.reviewed_by,
             reviewed_on=obj.reviewed_on,
@@ -717,8 +676,6 @@ class LeadershipPreReviewAdmin(PartyChildAdmin):
             note=obj.note,
             actor=request.user,
         )
-        obj.pk = created.pk
-        obj._state.adding = False
 
 
 # --- Organizational life ------------------------------------------------------------------
@@ -755,10 +712,8 @@ class PartyActivityAdmin(PartyChildAdmin):
             return False
         return super().has_change_permission(request, obj)
 
-    def save_model(self, request, obj, form, change):
-        if change:
-            return
-        created = activities.activity_record(
+    def create_via_service(self, request, obj, form):
+        return activities.activity_record(
             branch=obj.branch,
             kind=obj.kind,
             date=obj.date,
@@ -768,8 +723,6 @@ class PartyActivityAdmin(PartyChildAdmin):
             notes=obj.notes,
             actor=request.user,
         )
-        obj.pk = created.pk
-        obj._state.adding = False
 
     def save_related(self, request, form, formsets, change):
         # The photo inline is read-only.

@@ -1,0 +1,74 @@
+"""The admin base of every app whose admin writes through services (issue 15).
+
+``ServiceAdminMixin`` goes first in an admin's bases. The admin states its writes in two
+hooks and this mixin does the rest the same way in every app:
+
+- ``create_via_service(request, obj, form)`` calls the create service with the unsaved
+  ``obj`` the form built and returns the row the service created; the mixin adopts it
+  (``adopt``), so Django's log entry, message and redirect name the stored row.
+- ``update_via_service(request, obj, form)`` calls the update service (by default
+  nothing: rows that change only through actions or stage buttons).
+- ``saved_via_service(request, obj, form, change)`` runs after either (e.g. warnings).
+- A refusal (``ActionRefused``) or a rule the form could not check (``ValidationError``)
+  comes back as an error message on the same page instead of a server error; the
+  transaction the admin wraps around the view rolls back whatever ran before.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect
+
+from core.errors import ActionRefused
+
+
+def adopt(obj, created) -> None:
+    """Make the admin's unsaved ``obj`` the row a service created: its pk and every stored
+    value (the service may set fields the form did not), and no longer "adding"."""
+    for field in obj._meta.concrete_fields:
+        setattr(obj, field.attname, getattr(created, field.attname))
+    obj._state.adding = False
+    obj._state.db = created._state.db
+
+
+def refusal_text(exc: Exception) -> str:
+    if isinstance(exc, ValidationError):
+        return " ".join(exc.messages)
+    return getattr(exc, "message", None) or str(exc)
+
+
+class ServiceAdminMixin:
+    def create_via_service(self, request, obj, form):
+        raise NotImplementedError(f"{type(self).__name__} creates through a service")
+
+    def update_via_service(self, request, obj, form) -> None:
+        """Most service-backed rows change only through actions: nothing to write."""
+
+    def saved_via_service(self, request, obj, form, change) -> None:
+        """After the write, e.g. warnings about the saved row."""
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            self.update_via_service(request, obj, form)
+        else:
+            adopt(obj, self.create_via_service(request, obj, form))
+        self.saved_via_service(request, obj, form, change)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except (ActionRefused, ValidationError) as exc:
+            self.message_user(request, refusal_text(exc), messages.ERROR)
+        return HttpResponseRedirect(request.get_full_path())
+
+
+class EndedViaServiceMixin(ServiceAdminMixin):
+    """Rows whose one change is an end date (a pairing, a coverage, an assignment): the
+    form's ``ended_on`` goes to ``end_via_service`` with the stored row, since ``obj``
+    already carries the new date and a service treats a row with one as ended."""
+
+    def end_via_service(self, request, stored, ended_on) -> None:
+        raise NotImplementedError(f"{type(self).__name__} ends rows through a service")
+
+    def update_via_service(self, request, obj, form) -> None:
+        if obj.ended_on:
+            self.end_via_service(request, type(obj).objects.get(pk=obj.pk), obj.ended_on)
