@@ -2,7 +2,6 @@
 list), who is overdue, and the "remind laggards" button."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -10,7 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.roles import Role, roles_of
+from accounts.decorators import role_required
+from accounts.roles import Role
 from core.errors import ActionRefused
 from evaluation.cockpit import (
     FILTERS,
@@ -31,12 +31,13 @@ PAGE_SIZE = 50
 OVERDUE_SHOWN = 20
 
 
+# Street staff only (role_required answers others with a 404); another street's cycle
+# gets the same 404.
+cockpit_required = role_required(COCKPIT_ROLES, refuse_as_missing=True)
+
+
 def _cycle(request, pk) -> Cycle:
-    # Staff only; anyone else, or another street's cycle, gets the same 404.
-    user = request.user
-    if not (user.is_superuser or roles_of(user) & COCKPIT_ROLES):
-        raise Http404
-    cycle = cockpit_cycle_or_none(user, pk)
+    cycle = cockpit_cycle_or_none(request.user, pk)
     if cycle is None:
         raise Http404
     return cycle
@@ -55,7 +56,7 @@ def _labels() -> dict[str, str]:
     }
 
 
-@login_required
+@cockpit_required
 def cockpit(request, pk):
     cycle = _cycle(request, pk)
     today = timezone.localdate()
@@ -74,7 +75,7 @@ def cockpit(request, pk):
     return render(request, "evaluation/cockpit.html", context)
 
 
-@login_required
+@cockpit_required
 def cockpit_list(request, pk):
     cycle = _cycle(request, pk)
     state = request.GET.get("state", "submitted")
@@ -98,7 +99,7 @@ def cockpit_list(request, pk):
     return render(request, "evaluation/cockpit_list.html", context)
 
 
-@login_required
+@cockpit_required
 @require_POST
 def cockpit_remind(request, pk):
     cycle = _cycle(request, pk)
