@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from import_export import widgets
 
+from core.dates import human_date
 from core.excel import is_blank
 
 
@@ -144,7 +145,7 @@ def read_date(value, *, today: datetime.date | None = None) -> datetime.date | N
             raise _date_error(str(value).strip()) from None
     if day > (today or timezone.localdate()):
         raise CellError(
-            "date_future", _("The date %(date)s is in the future.") % {"date": day.isoformat()}
+            "date_future", _("The date %(date)s is in the future.") % {"date": human_date(day)}
         )
     return day
 

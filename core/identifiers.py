@@ -24,6 +24,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from stdnum.cn import uscc as stdnum_uscc
 
+from core.dates import human_date
+
 __all__ = [
     "USCC_CHECKSUM_ERROR_CODES",
     "USCC_SOCIAL_ORG_TYPES",
@@ -438,13 +440,13 @@ def validate_resident_id(
         raise ValidationError(
             gettext("The birth date in the number (%(date)s) is in the future."),
             code="resident_id_birth_date_future",
-            params={"date": born.isoformat()},
+            params={"date": human_date(born)},
         )
     if born < _EARLIEST_BIRTH_DATE:
         raise ValidationError(
             gettext("The birth date in the number (%(date)s) is before 1900."),
             code="resident_id_birth_date_too_early",
-            params={"date": born.isoformat()},
+            params={"date": human_date(born)},
         )
     info = ResidentIdInfo(
         number=number,
@@ -463,8 +465,8 @@ def validate_resident_id(
                 ),
                 code="resident_id_birth_date_mismatch",
                 params={
-                    "actual": info.birth_date.isoformat(),
-                    "expected": birth_date.isoformat(),
+                    "actual": human_date(info.birth_date),
+                    "expected": human_date(birth_date),
                 },
             )
     if sex is not None and sex.upper() != info.sex:

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.roles import Role, is_street_staff, roles_of
+from core.dates import human_date
 from core.decisions import ALLOWED, Decision, deny
 from evaluation.workflows import EDITABLE_STATUSES, AssignmentStatus, CycleStatus, ReviewStatus
 
@@ -45,12 +46,12 @@ def window_open(review, today: datetime.date | None = None) -> Decision:
     if cycle.status != CycleStatus.OPEN:
         return deny(_("The %(year)s evaluation is not open.") % {"year": cycle.year})
     if today < cycle.opens_on:
-        return deny(_("The evaluation opens on %(date)s.") % {"date": cycle.opens_on})
+        return deny(_("The evaluation opens on %(date)s.") % {"date": human_date(cycle.opens_on)})
     if today <= cycle.deadline or (review.extension_until and today <= review.extension_until):
         return ALLOWED
     return deny(
         _("The deadline (%(date)s) has passed; ask street staff for an extension.")
-        % {"date": cycle.deadline}
+        % {"date": human_date(cycle.deadline)}
     )
 
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy, override
 
 from accounts.models import User
 from accounts.roles import Role
+from core.dates import human_date
 from evaluation.models import Cycle, EvaluatorAssignment, Review
 from evaluation.workflows import AssignmentStatus, CycleStatus, ReviewStatus
 from incubation.models import Organization
@@ -56,7 +57,7 @@ def send_cycle_opened(cycle: Cycle) -> int:
     with override("zh-hans"):
         title = _("The %(year)s annual review is open") % {"year": cycle.year}
         body = _("Fill in and submit your organization's annual review by %(date)s.") % {
-            "date": cycle.deadline.isoformat()
+            "date": human_date(cycle.deadline)
         }
         for org in _organizations(cycle):
             sent += _notify_leaders(
@@ -79,7 +80,7 @@ def send_deadline_reminders(cycle: Cycle, today: datetime.date) -> int:
             body = _("The %(year)s annual review of %(name)s is due on %(date)s.") % {
                 "year": cycle.year,
                 "name": org.name,
-                "date": cycle.deadline.isoformat(),
+                "date": human_date(cycle.deadline),
             }
             key = f"cycle:{cycle.pk}:org:{org.pk}:{window}d"
             sent += _notify_leaders(org, "evaluation_deadline", key, title, body, url)

@@ -3,6 +3,7 @@
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.dates import human_date
 from funding.choices import AcceptanceResult, TrackKind
 from funding.workflows import FAILED_PROJECT_BLOCK_YEARS, OPEN_GRANT_STATUSES
 from incubation.choices import AnnualReviewResult
@@ -58,7 +59,7 @@ def eligibility_reasons(organization, call, *, application=None, today=None) -> 
             _("the project “%(title)s” failed its acceptance on %(date)s (within %(years)d years)")
             % {
                 "title": project.title,
-                "date": project.accepted_on.isoformat(),
+                "date": human_date(project.accepted_on),
                 "years": FAILED_PROJECT_BLOCK_YEARS,
             }
         )

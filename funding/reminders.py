@@ -10,6 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, override
 
+from core.dates import human_date
+from core.templatetags.money import yuan_number
 from funding.choices import ReportKind
 from funding.models import Application
 from funding.workflows import REPORT_REMINDER_DAYS, ApplicationStatus
@@ -41,7 +43,7 @@ def announce_application(application_id: int) -> int:
             "status": app.get_status_display(),
         }
         if app.status == S.APPROVED:
-            body = _("Awarded %(amount)s yuan.") % {"amount": app.awarded_amount}
+            body = _("Awarded %(amount)s yuan.") % {"amount": yuan_number(app.awarded_amount)}
             body += "\n" + app.decision_message
         elif app.status == S.COMPLETED:
             body = _("Final acceptance: %(result)s.") % {
@@ -113,7 +115,7 @@ def send_report_reminders(today: datetime.date | None = None) -> int:
                 ) % {
                     "kind": kind.label,
                     "title": app.title,
-                    "date": due.isoformat(),
+                    "date": human_date(due),
                 }
                 url = reverse("funding:report", args=[app.pk, kind])
                 for user in _leaders(app):

@@ -11,6 +11,7 @@ from django.utils.translation import override
 
 from accounts.models import User
 from accounts.roles import Role
+from core.dates import human_date
 from incubation.models import Organization
 from incubation.rules import add_months, rules
 from incubation.workflows import EXIT_STAGES, IncubationPhase
@@ -61,7 +62,7 @@ def send_re_election_reminders(today: datetime.date | None = None) -> int:
                 body = _(
                     "The council term of %(name)s ended on %(date)s without an approved "
                     "extension. Hold the re-election now."
-                ) % {"name": org.name, "date": due.isoformat()}
+                ) % {"name": org.name, "date": human_date(due)}
             else:
                 passed = [d for d in r.re_election_reminder_days if days_left <= d]
                 if not passed:
@@ -75,7 +76,7 @@ def send_re_election_reminders(today: datetime.date | None = None) -> int:
                     "The council term of %(name)s ends on %(date)s. Prepare the "
                     "re-election and ask the party organization to pre-review the "
                     "candidates."
-                ) % {"name": org.name, "date": due.isoformat()}
+                ) % {"name": org.name, "date": human_date(due)}
             sent += _send(org, "re_election_due", f"{due.isoformat()}:{window}", title, body)
     return sent
 
@@ -105,7 +106,7 @@ def send_incubation_ending_reminders(today: datetime.date | None = None) -> int:
             body = _(
                 "The planned incubation of %(name)s ends on %(date)s. Assess whether it "
                 "is ready to graduate."
-            ) % {"name": org.name, "date": ends.isoformat()}
+            ) % {"name": org.name, "date": human_date(ends)}
             sent += _send(org, "incubation_ending", ends.isoformat(), title, body)
     return sent
 
@@ -127,7 +128,7 @@ def send_document_expiry_reminders(today: datetime.date | None = None) -> int:
                 "name": org.name,
                 "document": document.get_kind_display(),
                 "title": document.title,
-                "date": document.expires_on.isoformat(),
+                "date": human_date(document.expires_on),
                 "days": days_left,
             }
             if days_left < 0:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.dates import human_date
 from incubation.checkpoints import CHECKPOINT_DESCRIPTIONS, run_checkpoint
 from incubation.choices import AnnualReviewResult
 from incubation.models import CreditListing, Organization, OrganizationDocument
@@ -36,7 +37,7 @@ def blocking_reasons(org: Organization, purpose: str) -> list[str]:
             _("on the %(list)s since %(date)s (%(ground)s)")
             % {
                 "list": listing.get_list_kind_display(),
-                "date": listing.listed_on.isoformat(),
+                "date": human_date(listing.listed_on),
                 "ground": listing.get_ground_display(),
             }
         )
@@ -65,7 +66,7 @@ def graduation_unmet(org: Organization, today: datetime.date | None = None) -> l
             _("incubated for less than %(months)d months (possible from %(date)s)")
             % {
                 "months": r.graduation_min_months,
-                "date": add_months(org.intake_agreement_on, r.graduation_min_months).isoformat(),
+                "date": human_date(add_months(org.intake_agreement_on, r.graduation_min_months)),
             }
         )
     if r.graduation_requires_passed_review and (
@@ -127,7 +128,7 @@ def next_required_action(
     if due and due <= add_months(today, 3):
         actions.append(
             NextAction(
-                _("Re-elect the council (term ends %(date)s)") % {"date": due.isoformat()}, due
+                _("Re-elect the council (term ends %(date)s)") % {"date": human_date(due)}, due
             )
         )
     year = annual_review_year_due(org, today)

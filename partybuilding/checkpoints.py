@@ -28,6 +28,7 @@ from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.dates import human_date
 from incubation.checkpoints import CheckResult, register_checker
 from incubation.models import Organization
 from incubation.rules import add_months
@@ -142,7 +143,7 @@ def check_re_election(org, evidence: dict) -> CheckResult:
     if not approved:
         result.missing.append(
             _("the party organization's pre-review of %(date)s rejected the new leadership")
-            % {"date": latest.reviewed_on.isoformat()}
+            % {"date": human_date(latest.reviewed_on)}
         )
     return result
 

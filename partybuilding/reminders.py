@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy, override
 
 from accounts.models import User
 from accounts.roles import Role
+from core.dates import human_date
 from notifications.services import notify
 from partybuilding.choices import ActivityKind, MemberStatus, PartyOrgKind
 from partybuilding.models import PartyActivity, PartyMember, PartyOrganization
@@ -128,7 +129,7 @@ def send_dedication_day_notices(today: datetime.date | None = None) -> int:
             body = _(
                 "%(date)s is the members' dedication day of %(branch)s. Arrange the service "
                 "and log it as an activity afterwards."
-            ) % {"date": day.isoformat(), "branch": branch.name}
+            ) % {"date": human_date(day), "branch": branch.name}
             sent += _send(
                 _recipients(branch, None),
                 KIND_DEDICATION_DAY,
@@ -200,13 +201,13 @@ def send_probation_ending_reminders(today: datetime.date | None = None) -> int:
         for member in members:
             ends = member.probation_ends_on
             title = _("Probation ends on %(date)s: %(name)s") % {
-                "date": ends.isoformat(),
+                "date": human_date(ends),
                 "name": member.name,
             }
             body = _(
                 "The probation of %(name)s (%(branch)s) ends on %(date)s. Discuss the "
                 "conversion to full membership at a branch general assembly in time."
-            ) % {"name": member.name, "branch": member.branch.name, "date": ends.isoformat()}
+            ) % {"name": member.name, "branch": member.branch.name, "date": human_date(ends)}
             sent += _send(
                 _recipients(member.branch, street_staff),
                 KIND_PROBATION_ENDING,
@@ -228,13 +229,13 @@ def send_branch_term_reminders(today: datetime.date | None = None) -> int:
     with override("zh-hans"):
         for branch in branches:
             title = _("Branch term ends on %(date)s: %(branch)s") % {
-                "date": branch.term_end.isoformat(),
+                "date": human_date(branch.term_end),
                 "branch": branch.name,
             }
             body = _(
                 "The term of %(branch)s ends on %(date)s. Prepare the re-election with the "
                 "party organization above it."
-            ) % {"branch": branch.name, "date": branch.term_end.isoformat()}
+            ) % {"branch": branch.name, "date": human_date(branch.term_end)}
             sent += _send(
                 _recipients(branch, street_staff),
                 KIND_BRANCH_TERM_ENDING,

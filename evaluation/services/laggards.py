@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, override
 
+from core.dates import human_date
 from core.errors import ActionRefused
 from evaluation.cockpit import laggards
 from evaluation.models import Cycle
@@ -38,7 +39,7 @@ def cycle_remind_laggards(*, cycle: Cycle, actor, today: datetime.date) -> int:
             body = _("The %(year)s annual review of %(name)s is due on %(date)s.") % {
                 "year": cycle.year,
                 "name": org.name,
-                "date": cycle.deadline.isoformat(),
+                "date": human_date(cycle.deadline),
             }
             key = f"cycle:{cycle.pk}:org:{org.pk}:nudge:{today.isoformat()}"
             for leader in org.leader_accounts.all():

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.dates import human_date
 from core.decisions import refuse_unless
 from core.errors import ActionRefused
 from core.uploads import validate_attachment
@@ -331,7 +332,8 @@ def review_grant_extension(*, review: Review, until: datetime.date, actor, reaso
     refuse_unless(can_grant_extension(actor, review))
     if until < review.cycle.deadline:
         raise ActionRefused(
-            _("An extension ends after the deadline (%(date)s).") % {"date": review.cycle.deadline}
+            _("An extension ends after the deadline (%(date)s).")
+            % {"date": human_date(review.cycle.deadline)}
         )
     locked = _lock_review(review)
     old = locked.extension_until

@@ -12,8 +12,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.dates import human_date
 from core.decisions import refuse_unless
 from core.errors import ActionRefused
+from core.templatetags.money import yuan_number
 from core.uploads import validate_attachment
 from funding import selectors
 from funding.agreements import agreement_issue, agreement_schedule
@@ -83,7 +85,7 @@ def budget_errors(requested, lines, cap) -> list[str]:
     if cap is not None and requested > cap:
         errors.append(
             _("The requested amount of %(requested)s yuan is above the cap of %(cap)s yuan.")
-            % {"requested": requested, "cap": cap}
+            % {"requested": yuan_number(requested), "cap": yuan_number(cap)}
         )
     if not lines:
         errors.append(_("Add at least one budget line."))
@@ -93,7 +95,7 @@ def budget_errors(requested, lines, cap) -> list[str]:
                 "The budget lines sum to %(total)s yuan but the requested amount is "
                 "%(requested)s yuan; they must be equal."
             )
-            % {"total": total, "requested": requested}
+            % {"total": yuan_number(total), "requested": yuan_number(requested)}
         )
     return errors
 
@@ -107,7 +109,7 @@ def application_create(*, call: GrantCall, organization, actor, **fields) -> App
     if not call.is_open(today):
         raise ActionRefused(
             _("The call is open from %(opens)s to %(closes)s.")
-            % {"opens": call.opens_on.isoformat(), "closes": call.closes_on.isoformat()}
+            % {"opens": human_date(call.opens_on), "closes": human_date(call.closes_on)}
         )
     if organization.community.street_id != call.street_id:
         raise ActionRefused(_("The call is for organizations of another street."))
@@ -198,9 +200,9 @@ def submission_problems(application: Application, today: datetime.date) -> list[
     call = application.call
     problems = []
     if today < call.opens_on:
-        problems.append(_("the call opens on %(date)s") % {"date": call.opens_on.isoformat()})
+        problems.append(_("the call opens on %(date)s") % {"date": human_date(call.opens_on)})
     if today > call.closes_on:
-        problems.append(_("the call closed on %(date)s") % {"date": call.closes_on.isoformat()})
+        problems.append(_("the call closed on %(date)s") % {"date": human_date(call.closes_on)})
     if not application.title.strip():
         problems.append(_("give the project title"))
     if not application.summary.strip():
@@ -340,11 +342,12 @@ def _award_amount(app: Application, amount) -> Decimal:
     if amount > app.requested_amount:
         raise ActionRefused(
             _("The amount awarded is above the %(requested)s yuan requested.")
-            % {"requested": app.requested_amount}
+            % {"requested": yuan_number(app.requested_amount)}
         )
     if amount > cap:
         raise ActionRefused(
-            _("The amount awarded is above the per-project cap of %(cap)s yuan.") % {"cap": cap}
+            _("The amount awarded is above the per-project cap of %(cap)s yuan.")
+            % {"cap": yuan_number(cap)}
         )
     committed = selectors.committed_amount(app.call)
     left = app.call.total_budget - committed
@@ -354,7 +357,11 @@ def _award_amount(app: Application, amount) -> Decimal:
                 "Only %(left)s yuan of the call's %(budget)s yuan budget is left; "
                 "%(amount)s yuan cannot be awarded."
             )
-            % {"left": left, "budget": app.call.total_budget, "amount": amount}
+            % {
+                "left": yuan_number(left),
+                "budget": yuan_number(app.call.total_budget),
+                "amount": yuan_number(amount),
+            }
         )
     return amount
 

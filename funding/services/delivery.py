@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from core.decisions import refuse_unless
 from core.errors import ActionRefused
+from core.templatetags.money import yuan_number
 from funding.choices import AttachmentKind, MilestoneKind, ReportKind
 from funding.models import Application, ProjectReport, Tranche
 from funding.permissions import can_manage_call, can_submit_report
@@ -56,7 +57,7 @@ def tranche_pay(*, tranche: Tranche, paid_on: datetime.date, reference: str, act
             note=_("Tranche paid: %(milestone)s, %(amount)s yuan, %(reference)s")
             % {
                 "milestone": MilestoneKind(locked.milestone).label,
-                "amount": locked.amount,
+                "amount": yuan_number(locked.amount),
                 "reference": locked.reference,
             },
         )

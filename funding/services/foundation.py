@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from core.decisions import refuse_unless
 from core.errors import ActionRefused
+from core.templatetags.money import yuan_number
 from funding.models import CouncilUnit, Donation, Fund, FundSpending
 from funding.permissions import can_manage_fund, is_street_staff
 
@@ -126,7 +127,7 @@ def spending_record(
     if amount > locked.balance:
         raise ActionRefused(
             _("The foundation's balance of %(balance)s yuan does not cover %(amount)s yuan.")
-            % {"balance": locked.balance, "amount": amount}
+            % {"balance": yuan_number(locked.balance), "amount": yuan_number(amount)}
         )
     spending = FundSpending(
         fund=locked,

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
+from core.dates import human_date
 from core.decisions import refuse_unless
 from core.errors import ActionRefused
 from core.uploads import validate_attachment
@@ -83,7 +84,7 @@ def document_upload(
     if expires_on and valid_from and expires_on < valid_from:
         raise ActionRefused(
             _("The expiry date %(expires)s is before the date the document is valid from.")
-            % {"expires": expires_on.isoformat()}
+            % {"expires": human_date(expires_on)}
         )
     content_type, original_name = _checked_file(file)
     digest = file_sha256(file)

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.dates import human_date
 from core.decisions import refuse_unless
 from core.errors import ActionRefused
 from core.queue import enqueue
@@ -350,13 +351,13 @@ def term_extend(
     if until <= org.term_end or until > add_months(org.term_end, r.max_extension_months):
         raise ActionRefused(
             _("An extension may last at most %(months)d months after the term ends (%(end)s).")
-            % {"months": r.max_extension_months, "end": org.term_end.isoformat()}
+            % {"months": r.max_extension_months, "end": human_date(org.term_end)}
         )
     latest_request = add_months(org.term_end, -r.extension_notice_months)
     if today > latest_request:
         raise ActionRefused(
             _("An extension must be asked for by %(date)s, %(months)d months before the term ends.")
-            % {"date": latest_request.isoformat(), "months": r.extension_notice_months}
+            % {"date": human_date(latest_request), "months": r.extension_notice_months}
         )
     org.term_extended_until = until
     org.save(update_fields=["term_extended_until", "updated_at"])

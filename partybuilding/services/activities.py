@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
 from accounts.roles import Role, is_street_staff_of, roles_of
+from core.dates import human_date
 from core.decisions import ALLOWED, Decision, deny, refuse_unless
 from partybuilding.choices import ActivityKind, PartyOrgKind
 from partybuilding.models import ActivityPhoto, PartyActivity, PartyOrganization
@@ -158,7 +159,7 @@ def activity_record(
         errors["date"] = ValidationError(
             _("The date %(date)s is in the future; record an activity once it is held."),
             code="date_in_future",
-            params={"date": date.isoformat()},
+            params={"date": human_date(date)},
         )
     if attendees is None or attendees < 0:
         errors["attendees"] = ValidationError(

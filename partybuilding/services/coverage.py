@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.roles import Role, roles_of
+from core.dates import human_date
 from core.decisions import refuse_unless
 from core.errors import ActionRefused
 from core.identifiers import validate_mobile_or_phone
@@ -205,7 +206,7 @@ def coverage_end(*, coverage: PartyCoverage, ended_on: datetime.date, actor) -> 
         raise ValidationError(
             {
                 "ended_on": _("The coverage cannot end before it started (%(date)s).")
-                % {"date": coverage.started_on.isoformat()}
+                % {"date": human_date(coverage.started_on)}
             }
         )
     coverage.ended_on = ended_on
@@ -325,7 +326,7 @@ def instructor_end(
         raise ValidationError(
             {
                 "ended_on": _("The assignment cannot end before it started (%(date)s).")
-                % {"date": assignment.started_on.isoformat()}
+                % {"date": human_date(assignment.started_on)}
             }
         )
     assignment.ended_on = ended_on

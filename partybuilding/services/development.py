@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.dates import human_date
 from core.decisions import refuse_unless
 from core.errors import ActionRefused
 from core.identifiers import validate_mobile_or_phone, validate_resident_id
@@ -125,7 +126,7 @@ def _refuse_too_early(development: Development, to_stage: str, on: datetime.date
                     "An activist can become a development candidate only after a full year "
                     "as an activist (from %(date)s)."
                 )
-                % {"date": possible.isoformat()}
+                % {"date": human_date(possible)}
             )
     elif to_stage == DevelopmentStage.FULL:
         possible = probation_end(development.admitted_on, development.probation_extended_until)
@@ -135,7 +136,7 @@ def _refuse_too_early(development: Development, to_stage: str, on: datetime.date
                     "A probationary member can become a full member only when the probation "
                     "has ended (from %(date)s)."
                 )
-                % {"date": possible.isoformat()}
+                % {"date": human_date(possible)}
             )
 
 
@@ -206,7 +207,7 @@ def development_advance(
         if on < since:
             raise ActionRefused(
                 _("The step cannot be dated before the current stage began (%(date)s).")
-                % {"date": since.isoformat()}
+                % {"date": human_date(since)}
             )
         if to_stage == DevelopmentStage.CANCELLED and not note:
             raise ValidationError({"note": _("Give the reason for the cancellation.")})
@@ -263,7 +264,7 @@ def development_extend_probation(
             return dev
         raise ActionRefused(
             _("The probation was already extended (until %(date)s); it is extended only once.")
-            % {"date": dev.probation_extended_until.isoformat()}
+            % {"date": human_date(dev.probation_extended_until)}
         )
     normal_end = probation_normal_end(dev.admitted_on)
     latest = probation_latest_extension(dev.admitted_on)
@@ -273,7 +274,7 @@ def development_extend_probation(
                 "The probation ends on %(end)s and may be extended by at most a year: choose "
                 "a date after %(end)s and no later than %(latest)s."
             )
-            % {"end": normal_end.isoformat(), "latest": latest.isoformat()}
+            % {"end": human_date(normal_end), "latest": human_date(latest)}
         )
     dev.probation_extended_until = until
     dev.save(update_fields=["probation_extended_until", "updated_at"])
@@ -281,7 +282,7 @@ def development_extend_probation(
         probation_ends_on=until, updated_at=timezone.now()
     )
     reason = (note or "").strip()
-    text = _("Probation extended until %(date)s.") % {"date": until.isoformat()}
+    text = _("Probation extended until %(date)s.") % {"date": human_date(until)}
     _event(
         dev,
         DevelopmentStage.PROBATIONARY,

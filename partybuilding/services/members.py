@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.roles import is_street_staff
+from core.dates import human_date
 from core.decisions import ALLOWED, Decision, deny, refuse_unless
 from core.errors import ActionRefused
 from core.identifiers import validate_mobile_or_phone, validate_resident_id
@@ -340,7 +341,7 @@ def _check_transfer_date(member: PartyMember, on: datetime.date) -> None:
         raise ValidationError(
             {
                 "on": _("The transfer date is before the member joined the party (%(date)s).")
-                % {"date": member.joined_on.isoformat()}
+                % {"date": human_date(member.joined_on)}
             }
         )
     last = (
@@ -353,7 +354,7 @@ def _check_transfer_date(member: PartyMember, on: datetime.date) -> None:
         raise ValidationError(
             {
                 "on": _("The member's last transfer was on %(date)s; a new one cannot be earlier.")
-                % {"date": last.isoformat()}
+                % {"date": human_date(last)}
             }
         )
 

@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.dates import human_date
 from core.decisions import refuse_unless
 from core.errors import ActionRefused
 from core.identifiers import clean_name, normalize_name
@@ -117,7 +118,7 @@ def _clean(party_org: PartyOrganization) -> None:
             errors["term_end"] = _(
                 "A term of this party organization lasts at most %(years)d years "
                 "(until %(date)s at the latest)."
-            ) % {"years": years, "date": add_years(start, years).isoformat()}
+            ) % {"years": years, "date": human_date(add_years(start, years))}
     if errors:
         raise ValidationError(errors)
     party_org.term_years = years
@@ -256,7 +257,7 @@ def party_org_renew_term(
         raise ValidationError(
             {
                 "term_start": _("The new term must start after the current one (%(date)s).")
-                % {"date": current.term_start.isoformat()}
+                % {"date": human_date(current.term_start)}
             }
         )
     current.term_start, current.term_end = term_start, term_end

@@ -429,10 +429,11 @@ def test_it_rejects_a_birth_date_that_does_not_match_the_number():
     with translation.override("en"):
         error = raised(validate_resident_id, "11010519491231002X", birth_date=date(1949, 12, 30))
         assert english(error) == (
-            "The number gives the birth date 1949-12-31, but the birth date entered is 1949-12-30."
+            "The number gives the birth date Dec. 31, 1949, "
+            "but the birth date entered is Dec. 30, 1949."
         )
     assert error.code == "resident_id_birth_date_mismatch"
-    assert error.params == {"actual": "1949-12-31", "expected": "1949-12-30"}
+    assert error.params == {"actual": "Dec. 31, 1949", "expected": "Dec. 30, 1949"}
 
 
 def test_it_rejects_a_sex_that_does_not_match_the_number():

@@ -50,7 +50,7 @@ def test_it_never_lets_the_balance_go_below_zero(tenant):
     today = timezone.localdate()
     with pytest.raises(ActionRefused) as exc:
         spending_record(fund=fund, project="超支", amount="1000.01", spent_on=today, actor=admin)
-    assert "1000" in exc.value.message
+    assert "1,000.00" in exc.value.message and "1,000.01" in exc.value.message
     spending_record(fund=fund, project="全部", amount="1000", spent_on=today, actor=admin)
     fund.refresh_from_db()
     assert fund.balance == 0

@@ -130,7 +130,7 @@ def test_it_lets_a_leader_draft_with_budget_lines_and_names_a_bad_sum(client, te
     }
     page = client.post(reverse("funding:application_edit", args=[app.pk]), data)
     assert page.status_code == 200
-    assert "9000" in page.content.decode()
+    assert "9,000.00 元" in page.content.decode()
     data["lines-1-amount"] = "4000"
     assert client.post(reverse("funding:application_edit", args=[app.pk]), data).status_code == 302
     detail = client.get(reverse("funding:application", args=[app.pk])).content.decode()

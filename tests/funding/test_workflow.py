@@ -6,6 +6,7 @@ import time_machine
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from core.dates import human_date
 from core.errors import ActionRefused
 from funding.choices import AcceptanceResult, MilestoneKind, ReportKind
 from funding.eligibility import eligibility_reasons
@@ -129,7 +130,7 @@ def test_it_refuses_budget_lines_that_do_not_sum_to_the_request(tenant):
             amount="20000",
             lines=[{"item": "物料", "amount": Decimal("15000")}],
         )
-    assert "15000" in str(exc.value) and "20000" in str(exc.value)
+    assert "15,000.00 元" in str(exc.value) and "20,000.00 元" in str(exc.value)
 
 
 def test_it_refuses_a_request_above_the_track_cap(tenant):
@@ -137,7 +138,7 @@ def test_it_refuses_a_request_above_the_track_cap(tenant):
     make_eligible(tenant.org)
     with pytest.raises(ValidationError) as exc:
         make_draft(call, tenant.org, tenant.leader, amount="40000")
-    assert "30000" in str(exc.value)
+    assert "30,000.00 元" in str(exc.value)
 
 
 def test_it_refuses_submission_with_every_problem_named(tenant):
@@ -156,7 +157,7 @@ def test_it_refuses_submission_after_the_deadline(tenant):
     after = call.closes_on + datetime.timedelta(days=1)
     with time_machine.travel(after), pytest.raises(ActionRefused) as exc:
         submit(draft, tenant.leader)
-    assert call.closes_on.isoformat() in exc.value.message
+    assert human_date(call.closes_on) in exc.value.message
 
 
 def test_it_refuses_a_leader_of_another_organization(tenant):
@@ -226,7 +227,7 @@ def test_it_refuses_an_approval_beyond_the_budget(tenant):
     approve(first, tenant.street_admin, amount="20000")
     with pytest.raises(ActionRefused) as exc:
         approve(second, tenant.street_admin, amount="20000")
-    assert "10000" in exc.value.message
+    assert "10,000.00 元" in exc.value.message
     assert approve(second, tenant.street_admin, amount="10000").status == S.APPROVED
     assert committed_amount(call) == Decimal("30000")
 

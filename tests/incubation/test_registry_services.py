@@ -476,7 +476,7 @@ def test_an_active_listing_blocks_every_purpose_until_cleared(tenant, purpose):
     with translation.override("en"):
         reasons = blocking_reasons(org, purpose)
     assert len(reasons) == 1
-    assert "List of abnormal activities" in reasons[0] and "2026-03-01" in reasons[0]
+    assert "List of abnormal activities" in reasons[0] and "March 1, 2026" in reasons[0]
 
     services.credit_list_clear(listing=listing, cleared_on=TODAY, actor=tenant.street_admin)
     services.credit_list_clear(listing=listing, cleared_on=TODAY, actor=tenant.street_admin)

@@ -81,7 +81,7 @@ def test_it_reminds_the_leaders_and_community_staff_ninety_days_ahead(people):
     note = sent().first()
     assert note.key == f"org:{org.pk}:2027-02-26:90d"
     assert note.title == f"90 天后换届到期:{org.name}"
-    assert "2027-02-26" in note.body
+    assert "2027年2月26日" in note.body
     assert note.url == reverse("incubation:organization", args=[org.pk])
 
 
@@ -186,7 +186,7 @@ def test_it_reminds_of_the_end_of_incubation_once(people):
     note = sent("incubation_ending", recipient=people.leader).get()
     assert note.key == f"org:{org.pk}:2026-12-18"
     assert note.title == f"孵化期即将结束:{org.name}"
-    assert "2026-12-18" in note.body
+    assert "2026年12月18日" in note.body
 
 
 @pytest.mark.parametrize(("days", "count"), [(0, 2), (30, 2), (31, 0), (-1, 0)])

@@ -101,9 +101,9 @@ def test_it_asks_for_party_coverage_while_onboarding(db):
 def test_it_warns_of_a_term_ending_within_three_months(db):
     org = org_in(Stage.MANAGEMENT, term_start=date(2021, 5, 10), term_end=date(2026, 5, 10))
     action = next_required_action(org)
-    assert action == NextAction("Re-elect the council (term ends 2026-05-10)", date(2026, 5, 10))
+    assert action == NextAction("Re-elect the council (term ends May 10, 2026)", date(2026, 5, 10))
     with translation.override("zh-hans"):
-        assert "2026-05-10" in next_required_action(org).label
+        assert "2026年5月10日" in next_required_action(org).label
 
 
 def test_it_warns_of_an_overdue_term(db):
@@ -200,7 +200,7 @@ def test_it_takes_today_from_the_frozen_clock_or_an_argument(db):
     org = org_in(Stage.MANAGEMENT, term_start=date(2022, 6, 1), term_end=date(2027, 1, 1))
     assert next_required_action(org) == NextAction("Next re-election", date(2027, 1, 1))
     action = next_required_action(org, today=date(2026, 10, 1))
-    assert action.label == "Re-elect the council (term ends 2027-01-01)"
+    assert action.label == "Re-elect the council (term ends Jan. 1, 2027)"
 
 
 # --- term_due ------------------------------------------------------------------------------------
@@ -248,7 +248,7 @@ def test_it_finds_nothing_unmet_for_a_ready_organization(db):
 def test_it_lists_each_unmet_graduation_criterion(db):
     org = incubate(org_in(Stage.MANAGEMENT, reviewed=None), date(2025, 2, 11))
     assert graduation_unmet(org) == [
-        "incubated for less than 12 months (possible from 2026-02-11)",
+        "incubated for less than 12 months (possible from Feb. 11, 2026)",
         "the last annual review is not 'passed'",
         "staff have not confirmed independent operation",
     ]
@@ -280,7 +280,7 @@ def test_the_graduation_criteria_follow_the_configured_rules(db, settings):
     assert graduation_unmet(org) == []
     settings.INCUBATION_RULES = {"graduation_min_months": 6}
     assert graduation_unmet(org)[0] == (
-        "incubated for less than 6 months (possible from 2026-03-01)"
+        "incubated for less than 6 months (possible from March 1, 2026)"
     )
 
 

@@ -288,7 +288,7 @@ def test_a_rejected_pre_review_refuses_re_election_even_with_the_box_ticked(tena
     with translation.override("en"), pytest.raises(ActionRefused) as exc:
         change(org, Stage.MANAGEMENT, {"party_prereview_passed": True})
 
-    assert "pre-review of 2026-10-10 rejected the new leadership" in exc.value.message
+    assert "pre-review of Oct. 10, 2026 rejected the new leadership" in exc.value.message
     org.refresh_from_db()
     assert org.stage == Stage.RE_ELECTION
 

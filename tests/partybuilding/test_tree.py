@@ -155,7 +155,7 @@ def test_it_refuses_a_branch_term_longer_than_three_years_naming_the_last_day(te
 
     (message,) = exc.value.message_dict["term_end"]
     assert "3 years" in message
-    assert "2027-01-10" in message
+    assert "Jan. 10, 2027" in message
 
 
 def test_it_gives_a_branch_in_a_community_a_three_year_term(tenant):
