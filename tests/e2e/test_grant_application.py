@@ -49,7 +49,7 @@ def test_a_leader_applies_for_a_grant(journey, tenant):
     page.click("button.primary")
     page.wait_for_load_state()
     journey.shot("budget lines do not add up")
-    assert page.locator("text=19000").count() >= 1  # the error names the sum
+    assert page.locator("text=19,000").count() >= 1  # the error names the sum (19,000.00 元)
 
     page.fill("input[name=lines-0-amount]", "10000")
     page.click("button.primary")
