@@ -50,11 +50,9 @@ e2e: bootstrap $(E2E_STAMP) ## Browser journeys (Playwright + /usr/bin/chromium)
 	@test -x /usr/bin/chromium || { echo "Chromium is missing: sudo apt-get install chromium"; exit 1; }
 	$(PY) -m pytest tests/e2e -m e2e -p no:cacheprovider $(PYTEST_ARGS)
 
-# FORMAT_CHECK=1 adds `ruff format --check` (off until the tree is formatted once).
-FORMAT_CHECK ?= 0
 lint: bootstrap ## ruff, import layers, no direct saves in admin/views, dead code, types, migrations
 	$(VENV)/bin/ruff check .
-	@if [ "$(FORMAT_CHECK)" = 1 ]; then $(VENV)/bin/ruff format --check .; fi
+	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports --no-cache --no-logo
 	$(PY) scripts/check_direct_saves.py
 	$(VENV)/bin/vulture

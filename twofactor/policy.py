@@ -22,8 +22,10 @@ def two_factor_required(user) -> bool:
 
 def can_turn_off(user) -> Decision:
     if two_factor_required(user):
-        return deny(_(
-            "Your account must use two-factor sign-in; it cannot be turned off. To move it "
-            "to a new phone, set up the authenticator again."
-        ))
+        return deny(
+            _(
+                "Your account must use two-factor sign-in; it cannot be turned off. To move it "
+                "to a new phone, set up the authenticator again."
+            )
+        )
     return ALLOWED
