@@ -80,3 +80,18 @@ def validate_attachment(uploaded) -> str:
             code="bad_type",
         )
     return kind
+
+
+def stored_upload_fields(uploaded, uploader) -> dict:
+    """The fields of a ``core.models.StoredUpload`` for an upload, after checking it: the
+    file, its original name (without any client path), the kind read from its bytes, its
+    size and who uploaded it. Raises ValidationError like ``validate_attachment``."""
+    kind = validate_attachment(uploaded)
+    name = (getattr(uploaded, "name", "") or "").replace("\\", "/").rsplit("/", 1)[-1]
+    return {
+        "file": uploaded,
+        "original_name": name[:200],
+        "content_type": kind,
+        "size": uploaded.size,
+        "uploaded_by": uploader if getattr(uploader, "pk", None) else None,
+    }
