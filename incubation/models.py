@@ -9,7 +9,7 @@ from accounts.models import Community
 from accounts.scoping import ScopedQuerySet, ScopePaths
 from core.choices import label_of
 from core.fields import NameKeyField
-from core.models import TimeStampedModel
+from core.models import StoredUpload, TimelineEvent, TimeStampedModel
 from incubation.choices import (
     AnnualReviewResult,
     CreditGround,
@@ -205,8 +205,10 @@ class OrganizationEventQuerySet(ScopedQuerySet):
     )
 
 
-class OrganizationEvent(models.Model):
-    """The audit trail and timeline of an organization: who changed what, when."""
+class OrganizationEvent(TimelineEvent):
+    """The audit trail and timeline of an organization: who changed what, when. Written
+    only by the incubation services (``incubation.services.record_event`` for the other
+    apps' steps on an organization's timeline)."""
 
     organization = models.ForeignKey(
         Organization,
@@ -215,26 +217,13 @@ class OrganizationEvent(models.Model):
         verbose_name=_("organization"),
     )
     kind = models.CharField(_("kind"), max_length=30, choices=EventKind.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("by"),
-    )
-    from_value = models.CharField(_("from"), max_length=50, blank=True)
-    to_value = models.CharField(_("to"), max_length=50, blank=True)
-    note = models.TextField(_("note"), blank=True)
     evidence = models.JSONField(_("evidence"), default=dict, blank=True)
-    created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
 
     objects = OrganizationEventQuerySet.as_manager()
 
-    class Meta:
+    class Meta(TimelineEvent.Meta):
         verbose_name = _("organization event")
         verbose_name_plural = _("organization events")
-        ordering = ["-created_at", "-pk"]
 
     def __str__(self):
         return f"{self.organization} · {self.get_kind_display()}"
@@ -440,10 +429,11 @@ class OrganizationDocumentQuerySet(OrganizationEventQuerySet):
         return self.filter(superseded_at__isnull=True)
 
 
-class OrganizationDocument(TimeStampedModel):
+class OrganizationDocument(StoredUpload):
     """One version of one of an organization's documents (章程, 登记证书, 年度审计报告,
     换届材料). A new version of a kind supersedes the previous one, which stays in the
-    archive: versions are never edited or deleted through the platform."""
+    archive: versions are never edited or deleted through the platform. ``content_type``
+    is the MIME type of the kind read from the bytes (``DOCUMENT_CONTENT_TYPES``)."""
 
     organization = models.ForeignKey(
         Organization,
@@ -455,26 +445,17 @@ class OrganizationDocument(TimeStampedModel):
     title = models.CharField(_("title"), max_length=200)
     version = models.PositiveIntegerField(_("version"))
     file = models.FileField(_("file"), upload_to=document_path)
-    original_name = models.CharField(_("file name"), max_length=200)
-    content_type = models.CharField(_("content type"), max_length=100)
-    size = models.PositiveIntegerField(_("size (bytes)"))
     sha256 = models.CharField(_("SHA-256"), max_length=64)
     valid_from = models.DateField(_("valid from"), null=True, blank=True)
     expires_on = models.DateField(_("expires on"), null=True, blank=True)
     note = models.TextField(_("note"), blank=True)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("uploaded by"),
-    )
     superseded_at = models.DateTimeField(_("superseded at"), null=True, blank=True)
+    # Moved when a newer version supersedes this one (the upload service saves it).
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = OrganizationDocumentQuerySet.as_manager()
 
-    class Meta:
+    class Meta(StoredUpload.Meta):
         verbose_name = _("organization document")
         verbose_name_plural = _("organization documents")
         ordering = ["organization", "kind", "-version"]

@@ -12,6 +12,7 @@ extension, annual review results, grades) and ``pairing_credit`` (service record
 pairing, credit lists); this package re-exports them.
 """
 
+from incubation.services._common import record_event
 from incubation.services.lifecycle import (
     incubation_intake,
     organization_change_phase,
@@ -79,5 +80,6 @@ __all__ = [
     "pairing_create",
     "pairing_end",
     "re_election_complete",
+    "record_event",
     "term_extend",
 ]

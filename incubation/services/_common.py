@@ -18,16 +18,25 @@ def _refuse_outside_area(actor, *orgs: Organization) -> None:
         raise ActionRefused(_("This organization is not in your area."))
 
 
-def _record(org, kind, actor, *, from_value="", to_value="", note="", evidence=None):
+def record_event(
+    organization, kind, actor, *, from_value="", to_value="", note="", evidence=None
+) -> OrganizationEvent:
+    """Write one step on an organization's timeline. The incubation services call it with
+    their changes; a higher app (party building, evaluation, funding) that puts a step on
+    an organization's timeline calls it too, in the transaction of its own change, and
+    never creates an ``OrganizationEvent`` itself."""
     return OrganizationEvent.objects.create(
-        organization=org,
+        organization=organization,
         kind=kind,
-        actor=actor,
+        actor=actor if getattr(actor, "pk", None) else None,
         from_value=str(from_value or ""),
         to_value=str(to_value or ""),
         note=note,
         evidence=evidence or {},
     )
+
+
+_record = record_event
 
 
 def _lock(org: Organization) -> Organization:

@@ -14,7 +14,7 @@ from django.utils.translation import override
 from core.dates import human_date
 from core.decisions import refuse_unless
 from core.errors import ActionRefused
-from core.uploads import validate_attachment
+from core.uploads import stored_upload_fields
 from incubation.choices import DocumentKind
 from incubation.models import Organization, OrganizationDocument
 from incubation.permissions import can_upload_document
@@ -41,12 +41,12 @@ def file_sha256(handle) -> str:
     return digest.hexdigest()
 
 
-def _checked_file(file) -> tuple[str, str]:
-    """(content type, original name) of an acceptable upload; a ValidationError in
-    Chinese naming the file and the reason otherwise."""
-    kind = validate_attachment(file)
-    name = (getattr(file, "name", "") or "").replace("\\", "/").rsplit("/", 1)[-1]
-    if kind not in DOCUMENT_CONTENT_TYPES:
+def _checked_upload(file, actor) -> dict:
+    """The ``StoredUpload`` fields of an acceptable upload (``content_type`` as a MIME
+    type); a ValidationError in Chinese naming the file and the reason otherwise."""
+    fields = stored_upload_fields(file, actor)
+    name = fields["original_name"]
+    if fields["content_type"] not in DOCUMENT_CONTENT_TYPES:
         raise ValidationError(
             _(
                 "%(name)s is not an accepted type for the archive: upload a PDF, a PNG or "
@@ -55,7 +55,9 @@ def _checked_file(file) -> tuple[str, str]:
             % {"name": name or _("the file")},
             code="bad_type",
         )
-    return DOCUMENT_CONTENT_TYPES[kind], (name or "document")[-200:]
+    fields["content_type"] = DOCUMENT_CONTENT_TYPES[fields["content_type"]]
+    fields["original_name"] = name or "document"
+    return fields
 
 
 def _kind_title(kind: str) -> str:
@@ -86,9 +88,8 @@ def document_upload(
             _("The expiry date %(expires)s is before the date the document is valid from.")
             % {"expires": human_date(expires_on)}
         )
-    content_type, original_name = _checked_file(file)
+    upload = _checked_upload(file, actor)
     digest = file_sha256(file)
-    size = file.size
 
     stored_name = ""
     try:
@@ -113,14 +114,11 @@ def document_upload(
                 kind=kind,
                 title=(title or "").strip()[:200] or _kind_title(kind),
                 version=(last or 0) + 1,
-                original_name=original_name,
-                content_type=content_type,
-                size=size,
                 sha256=digest,
                 valid_from=valid_from,
                 expires_on=expires_on,
                 note=note or "",
-                uploaded_by=actor if getattr(actor, "pk", None) else None,
+                **{name: value for name, value in upload.items() if name != "file"},
             )
             file.seek(0)
             document.file.save("upload", file, save=False)

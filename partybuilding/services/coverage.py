@@ -29,6 +29,7 @@ from core.errors import ActionRefused
 from core.identifiers import validate_mobile_or_phone
 from incubation.choices import EventKind
 from incubation.models import Organization, OrganizationEvent
+from incubation.services import record_event
 from incubation.workflows import Stage
 from partybuilding.choices import CoverageKind, Establishment, PartyOrgKind, PreReviewResult
 from partybuilding.models import (
@@ -57,12 +58,9 @@ def coverage_limits() -> dict[str, int]:
 
 
 def _record(organization, actor, note: str, **evidence) -> OrganizationEvent:
-    return OrganizationEvent.objects.create(
-        organization=organization,
-        kind=EventKind.UPDATED,
-        actor=actor,
-        note=note,
-        evidence={"party_coverage": evidence},
+    # The organization's timeline is incubation's: its service writes the step.
+    return record_event(
+        organization, EventKind.UPDATED, actor, note=note, evidence={"party_coverage": evidence}
     )
 
 
