@@ -510,7 +510,7 @@ class DevelopmentEventInline(admin.TabularInline):
     model = DevelopmentEvent
     extra = 0
     can_delete = False
-    fields = ["on", "from_stage", "to_stage", "actor", "note"]
+    fields = ["on", "from_value", "to_value", "actor", "note"]
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):
@@ -563,8 +563,8 @@ class DevelopmentAdmin(
 
 @admin.register(DevelopmentEvent)
 class DevelopmentEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ["on", "development", "from_stage", "to_stage", "actor"]
-    list_filter = ["to_stage"]
+    list_display = ["on", "development", "from_value", "to_value", "actor"]
+    list_filter = ["to_value"]
     list_select_related = ["development", "actor"]
     search_fields = ["development__name"]
 

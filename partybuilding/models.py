@@ -7,7 +7,7 @@ from accounts.models import Community, Street
 from accounts.roles import Role
 from accounts.scoping import NOTHING, ScopedQuerySet, ScopePaths
 from core.fields import NameKeyField
-from core.models import TimeStampedModel
+from core.models import TimelineEvent, TimeStampedModel
 from incubation.models import Organization
 from partybuilding.choices import (
     ActivityKind,
@@ -386,36 +386,35 @@ class Development(TimeStampedModel):
         return f"{self.name} · {self.get_stage_display()}"
 
 
-class DevelopmentEvent(models.Model):
+class DevelopmentEvent(TimelineEvent):
+    """One step of a member's development: from which stage to which, on which day (the
+    date of the step, which may be before the row was written)."""
+
     development = models.ForeignKey(
         Development,
         on_delete=models.CASCADE,
         related_name="events",
         verbose_name=_("development"),
     )
-    from_stage = models.CharField(_("from"), max_length=20, choices=DevelopmentStage.choices)
-    to_stage = models.CharField(_("to"), max_length=20, choices=DevelopmentStage.choices)
+    from_value = models.CharField(_("from"), max_length=50, choices=DevelopmentStage.choices)
+    to_value = models.CharField(_("to"), max_length=50, choices=DevelopmentStage.choices)
     on = models.DateField(_("date"))
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("by"),
-    )
-    note = models.CharField(_("note"), max_length=300, blank=True)
-    created_at = models.DateTimeField(_("time"), auto_now_add=True)
 
-    class Meta:
+    class Meta(TimelineEvent.Meta):
         verbose_name = _("development step")
         verbose_name_plural = _("development steps")
         ordering = ["-on", "-pk"]
 
     def __str__(self):
-        return (
-            f"{self.development}: {self.get_from_stage_display()} → {self.get_to_stage_display()}"
-        )
+        return f"{self.development}: {self.from_label} → {self.to_label}"
+
+    @property
+    def from_label(self) -> str:
+        return self.get_from_value_display()
+
+    @property
+    def to_label(self) -> str:
+        return self.get_to_value_display()
 
 
 class PartyActivityQuerySet(PartyScopedQuerySet):

@@ -34,14 +34,15 @@ from partybuilding.workflows import (
     probation_normal_end,
 )
 
-NOTE_MAX_LENGTH = DevelopmentEvent._meta.get_field("note").max_length
+# A step's note stays short (the column is the timeline's text; the rule is ours).
+NOTE_MAX_LENGTH = 300
 
 
 def _event(development, from_stage, to_stage, on, actor, note="") -> DevelopmentEvent:
     return DevelopmentEvent.objects.create(
         development=development,
-        from_stage=from_stage,
-        to_stage=to_stage,
+        from_value=from_stage,
+        to_value=to_stage,
         on=on,
         actor=actor,
         note=note,

@@ -505,8 +505,8 @@ ADMIN_BUILDERS: dict[str, Callable[[object], object]] = {
     "partybuilding.Development": _development,
     "partybuilding.DevelopmentEvent": lambda t: DevelopmentEvent.objects.create(
         development=_development(t),
-        from_stage="applicant",
-        to_stage="activist",
+        from_value="applicant",
+        to_value="activist",
         on=datetime.date(2026, 3, 1),
     ),
     "partybuilding.PartyCoverage": lambda t: cover(_branch(t), t.org),

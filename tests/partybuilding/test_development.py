@@ -106,13 +106,13 @@ def test_it_takes_an_applicant_all_the_way_to_full_member(tenant, tree):
         ADMITTED,
         FULL,
     )
-    assert (admitted.from_stage, admitted.to_stage, admitted.on) == (
+    assert (admitted.from_value, admitted.to_value, admitted.on) == (
         S.CANDIDATE,
         S.PROBATIONARY,
         ADMITTED,
     )
     assert (made_full.note, made_full.actor) == ("支部大会讨论通过", tenant.street_admin)
-    steps = list(dev.events.order_by("pk").values_list("from_stage", "to_stage", "on"))
+    steps = list(dev.events.order_by("pk").values_list("from_value", "to_value", "on"))
     assert steps == [
         (S.APPLICANT, S.APPLICANT, APPLIED),
         (S.APPLICANT, S.ACTIVIST, ACTIVIST),
@@ -234,7 +234,7 @@ def test_it_extends_the_probation_by_up_to_a_year_once(tenant, tree):
     dev.member.refresh_from_db()
     assert dev.member.probation_ends_on == date(2027, 6, 1)
     last = dev.events.order_by("-pk").first()
-    assert (last.from_stage, last.to_stage, last.on) == (S.PROBATIONARY, S.PROBATIONARY, TODAY)
+    assert (last.from_value, last.to_value, last.on) == (S.PROBATIONARY, S.PROBATIONARY, TODAY)
     assert "2027年6月1日" in last.note
     # Asking again for the same date changes nothing; another date is a second extension.
     development_extend_probation(development=dev, until=date(2027, 6, 1), actor=None)
@@ -293,7 +293,7 @@ def test_it_cancels_a_development_before_admission(tenant, tree, stage):
 
     dev.refresh_from_db()
     assert (dev.stage, dev.cancelled_on) == (S.CANCELLED, date(2026, 1, 1))
-    assert (event.from_stage, event.to_stage, event.note) == (stage, S.CANCELLED, "本人撤回申请")
+    assert (event.from_value, event.to_value, event.note) == (stage, S.CANCELLED, "本人撤回申请")
 
 
 def test_cancelling_a_probationary_member_removes_the_member_record(tenant, tree):
@@ -305,7 +305,7 @@ def test_cancelling_a_probationary_member_removes_the_member_record(tenant, tree
     dev.refresh_from_db()
     assert (dev.stage, dev.member) == (S.CANCELLED, None)
     assert not PartyMember.objects.filter(pk=member_pk).exists()
-    assert dev.events.filter(to_stage=S.PROBATIONARY).exists()  # the history stays
+    assert dev.events.filter(to_value=S.PROBATIONARY).exists()  # the history stays
 
 
 def test_a_cancellation_gives_its_reason(tenant, tree):
