@@ -12,7 +12,7 @@ from accounts.roles import Role
 from accounts.scoping import NOTHING, ScopedQuerySet, ScopePaths
 from core.certified import CertifiedDocument
 from core.choices import label_of
-from core.models import TimeStampedModel
+from core.models import StoredUpload, TimelineEvent, TimeStampedModel
 from evaluation.choices import (
     DEFAULT_BASIC_PASS_MARK,
     DEFAULT_PASS_MARK,
@@ -198,28 +198,16 @@ class Cycle(TimeStampedModel):
         return _("%(year)s evaluation") % {"year": self.year}
 
 
-class CycleEvent(models.Model):
+class CycleEvent(TimelineEvent):
     """Audit trail of a cycle's status."""
 
     cycle = models.ForeignKey(
         Cycle, on_delete=models.CASCADE, related_name="events", verbose_name=_("cycle")
     )
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("by"),
-    )
-    from_value = models.CharField(_("from"), max_length=20, blank=True)
-    to_value = models.CharField(_("to"), max_length=20, blank=True)
-    created_at = models.DateTimeField(_("time"), auto_now_add=True)
 
-    class Meta:
+    class Meta(TimelineEvent.Meta):
         verbose_name = _("cycle event")
         verbose_name_plural = _("cycle events")
-        ordering = ["-created_at", "-pk"]
 
     def __str__(self):
         return f"{self.cycle}: {self.from_value} → {self.to_value}"
@@ -395,60 +383,34 @@ class ReviewVersion(models.Model):
         return f"{self.review} v{self.number}"
 
 
-class ReviewAttachment(models.Model):
+class ReviewAttachment(StoredUpload):
     review = models.ForeignKey(
         Review, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("review")
     )
+    # The review's own folder, as before the move onto StoredUpload (stored paths stay).
     file = models.FileField(_("file"), upload_to="evaluation/attachments/%Y/")
-    name = models.CharField(_("name"), max_length=200)
-    kind = models.CharField(_("kind"), max_length=10)
-    size = models.PositiveIntegerField(_("size"))
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="+",
-        verbose_name=_("uploaded by"),
-    )
-    created_at = models.DateTimeField(_("time"), auto_now_add=True)
 
     objects = ReviewChildQuerySet.as_manager()
 
-    class Meta:
+    class Meta(StoredUpload.Meta):
         verbose_name = _("attachment")
         verbose_name_plural = _("attachments")
         ordering = ["review", "pk"]
 
-    def __str__(self):
-        return self.name
 
-
-class ReviewEvent(models.Model):
+class ReviewEvent(TimelineEvent):
     """Audit trail of a review: status changes, extensions, assignments, scores."""
 
     review = models.ForeignKey(
         Review, on_delete=models.CASCADE, related_name="events", verbose_name=_("review")
     )
     kind = models.CharField(_("kind"), max_length=20, choices=ReviewEventKind.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("by"),
-    )
-    from_value = models.CharField(_("from"), max_length=30, blank=True)
-    to_value = models.CharField(_("to"), max_length=30, blank=True)
-    note = models.TextField(_("note"), blank=True)
-    created_at = models.DateTimeField(_("time"), auto_now_add=True)
 
     objects = ReviewChildQuerySet.as_manager()
 
-    class Meta:
+    class Meta(TimelineEvent.Meta):
         verbose_name = _("review event")
         verbose_name_plural = _("review events")
-        ordering = ["-created_at", "-pk"]
 
     def __str__(self):
         return f"{self.review} · {self.get_kind_display()}"

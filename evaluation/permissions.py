@@ -99,7 +99,7 @@ def can_remove_attachment(user, attachment, today=None, *, sent=None) -> Decisio
     if attachment.pk in (attachments_sent(review) if sent is None else sent):
         return deny(
             _("%(name)s went out with a submitted version and stays on record.")
-            % {"name": attachment.name}
+            % {"name": attachment.original_name}
         )
     return ALLOWED
 

@@ -258,7 +258,9 @@ def attachment_upload(request, pk):
 @require_GET
 def attachment_download(request, pk):
     attachment = get_visible_or_404(ReviewAttachment, request.user, pk=pk)
-    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.name)
+    return FileResponse(
+        attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name
+    )
 
 
 @login_required

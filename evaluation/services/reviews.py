@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from core.dates import human_date
 from core.decisions import refuse_unless
 from core.errors import ActionRefused
-from core.uploads import validate_attachment
+from core.uploads import stored_upload_fields
 from evaluation.choices import ReviewEventKind
 from evaluation.models import Review, ReviewAttachment, ReviewVersion
 from evaluation.permissions import (
@@ -130,18 +130,14 @@ def review_save(
 @transaction.atomic
 def review_attach(*, review: Review, uploaded, actor, today=None) -> ReviewAttachment:
     refuse_unless(can_edit_review(actor, review, today))
-    kind = validate_attachment(uploaded)
-    uploaded.seek(0)
+    upload = stored_upload_fields(uploaded, actor)
+    upload["original_name"] = upload["original_name"] or "attachment"
     attachment = ReviewAttachment(
-        review=review,
-        name=(getattr(uploaded, "name", "") or "attachment")[-200:],
-        kind=kind,
-        size=uploaded.size,
-        uploaded_by=actor,
+        review=review, **{name: value for name, value in upload.items() if name != "file"}
     )
-    attachment.file.save(attachment.name.rsplit("/", 1)[-1], File(uploaded), save=False)
+    attachment.file.save(attachment.original_name, File(uploaded), save=False)
     attachment.save()
-    review_event(review, ReviewEventKind.ATTACHED, actor, note=attachment.name)
+    review_event(review, ReviewEventKind.ATTACHED, actor, note=attachment.original_name)
     return attachment
 
 
@@ -157,7 +153,7 @@ def review_detach(*, attachment: ReviewAttachment, actor, today=None) -> None:
         refuse_unless(can_remove_attachment(actor, locked, today))
         storage, path = locked.file.storage, locked.file.name
         locked.delete()
-        review_event(review, ReviewEventKind.DETACHED, actor, note=locked.name)
+        review_event(review, ReviewEventKind.DETACHED, actor, note=locked.original_name)
         transaction.on_commit(lambda: storage.delete(path) if path else None)
 
 
@@ -178,7 +174,7 @@ def version_data(review: Review) -> dict:
     data = {field: getattr(review, field) for field in FORM_FIELDS}
     data = {k: (str(v) if isinstance(v, Decimal) else v) for k, v in data.items()}
     data["self_assessment"] = dict(review.self_assessment or {})
-    data["attachments"] = list(review.attachments.values_list("name", flat=True))
+    data["attachments"] = list(review.attachments.values_list("original_name", flat=True))
     # Which files went out with this version: those stay (can_remove_attachment).
     data["attachment_ids"] = list(review.attachments.values_list("pk", flat=True))
     return data

@@ -91,7 +91,7 @@ def test_leader2_an_unassigned_evaluator_and_another_streets_staff_get_404(
 
     review = submitted_review(ev)
     attachment = ReviewAttachment.objects.create(
-        review=review, name="a.pdf", kind="pdf", size=10, file="evaluation/a.pdf"
+        review=review, original_name="a.pdf", content_type="pdf", size=10, file="evaluation/a.pdf"
     )
     assign_all(ev, review, groups=["expert"])
     assignment = review.assignments.get()

@@ -42,7 +42,7 @@ def test_it_saves_the_typed_text_when_a_file_is_added(ev, client):
     assert response.status_code == 302
     review.refresh_from_db()
     assert review.work_summary == "刚刚写下的总结"
-    assert review.attachments.get().name == "年度总结.pdf"
+    assert review.attachments.get().original_name == "年度总结.pdf"
     assert review.events.filter(kind=ReviewEventKind.ATTACHED).count() == 1
 
 
@@ -122,7 +122,7 @@ def test_it_answers_404_for_another_reviews_attachment(ev, outsider_tenant, clie
     other_org = make_org(ev.tenant, name="别人的服务社", leader=None)
     other = review_start(cycle=ev.cycle, organization=other_org, actor=None)
     theirs = ReviewAttachment.objects.create(
-        review=other, name="b.pdf", kind="pdf", size=10, file="evaluation/b.pdf"
+        review=other, original_name="b.pdf", content_type="pdf", size=10, file="evaluation/b.pdf"
     )
     client.force_login(ev.leader)
     response = client.post(

@@ -162,7 +162,7 @@ def test_it_uploads_attachments_checked_by_content(ev, client):
     pdf = SimpleUploadedFile("财务报表.pdf", b"%PDF-1.4\n%fake\n", content_type="application/pdf")
     client.post(url, {"file": pdf})
     attachment = review.attachments.get()
-    assert attachment.kind == "pdf"
+    assert attachment.content_type == "pdf"
     download = client.get(reverse("evaluation:attachment", args=[attachment.pk]))
     assert download.status_code == 200
 
