@@ -41,6 +41,7 @@ ROLE_PERMISSIONS = {
         "partybuilding.*",
         "evaluation.*",
         "funding.*",
+        "marketplace.*",
         "kaiyihui.*",
         "jobs.view_job",
     ],
@@ -52,6 +53,11 @@ ROLE_PERMISSIONS = {
         "partybuilding.view_*",
         "evaluation.view_*",
         "funding.view_*",
+        "marketplace.view_*",
+        "marketplace.add_need",
+        "marketplace.change_need",
+        "marketplace.add_listbatch",
+        "marketplace.change_listbatch",
         "jobs.view_job",
     ],
     Role.PARTY_WORKER: [
@@ -81,6 +87,13 @@ def has_role(user, roles) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False
     return user.is_superuser or bool(roles_of(user) & frozenset(roles))
+
+
+def holds_role(user, role: str) -> bool:
+    """The user holds ``role`` themselves; unlike ``has_role``, a superuser is not implied.
+    For the roles that are a person's part rather than power: leading an organization,
+    evaluating (a superuser has no organization to lead and no reviews to score)."""
+    return role in roles_of(user)
 
 
 def is_street_staff(user) -> bool:

@@ -23,7 +23,7 @@ def organization_timeline(org: Organization):
 
 
 # Purposes that ask blocking_reasons(); credit lists block all of them.
-PURPOSES = ("evaluation", "award", "grant")
+PURPOSES = ("evaluation", "award", "grant", "claim")
 
 
 def blocking_reasons(org: Organization, purpose: str) -> list[str]:

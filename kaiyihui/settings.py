@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "jobs",
     "incubation",
     "partybuilding",
+    "marketplace",
     "evaluation",
     "funding",
     "kaiyihui",

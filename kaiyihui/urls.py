@@ -37,6 +37,7 @@ urlpatterns = [
     path("organizations/", include("incubation.urls")),
     path("notifications/", include("notifications.urls")),
     path("party/", include("partybuilding.urls")),
+    path("market/", include("marketplace.urls")),
     path("evaluation/", include("evaluation.urls")),
     path("funding/", include("funding.urls")),
     path("jobs/", include("jobs.urls")),

@@ -267,6 +267,15 @@ class PartyMember(TimeStampedModel):
     joined_on = models.DateField(_("joined the party on"))
     probation_ends_on = models.DateField(_("probation ends on"), null=True, blank=True)
     posts = models.CharField(_("posts held"), max_length=200, blank=True)
+    # The member's own portal account, when they have one (claims, offers, hours).
+    account = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="party_member",
+        verbose_name=_("portal account"),
+    )
 
     objects = PartyMemberQuerySet.as_manager()
 
@@ -517,3 +526,53 @@ class LeadershipPreReview(TimeStampedModel):
 
     def __str__(self):
         return f"{self.organization} · {self.reviewed_on}"
+
+
+class CommunityRegistrationQuerySet(PartyScopedQuerySet):
+    scope_paths = ScopePaths(street="community__street", community="community", organization=None)
+    party_org_path = "member__branch"
+
+
+class CommunityRegistration(TimeStampedModel):
+    """社区报到 (双报到): a party member registered with the community where they live, to
+    serve there. The marketplace lets a member claim in a community only after this."""
+
+    member = models.ForeignKey(
+        PartyMember,
+        on_delete=models.CASCADE,
+        related_name="community_registrations",
+        verbose_name=_("party member"),
+    )
+    community = models.ForeignKey(
+        Community,
+        on_delete=models.PROTECT,
+        related_name="party_registrations",
+        verbose_name=_("community"),
+    )
+    registered_on = models.DateField(_("registered on"))
+    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+
+    objects = CommunityRegistrationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("community registration (双报到)")
+        verbose_name_plural = _("community registrations (双报到)")
+        ordering = ["-registered_on", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member", "community"],
+                condition=Q(ended_on__isnull=True),
+                name="registration_one_current",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.member} · {self.community}"

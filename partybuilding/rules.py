@@ -9,10 +9,9 @@ override any of them with a ``PARTY_TREE_RULES`` dict in settings, e.g.
 so the setting is honoured however late it is set.
 """
 
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass
 
-from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
+from core.rules import rules_from_settings
 
 
 @dataclass(frozen=True)
@@ -40,16 +39,8 @@ class PartyTreeRules:
 
 
 DEFAULT_RULES = PartyTreeRules()
-_NAMES = {f.name for f in fields(PartyTreeRules)}
 
 
 def party_tree_rules() -> PartyTreeRules:
     """The rules in force: the defaults with ``settings.PARTY_TREE_RULES`` applied."""
-    overrides = getattr(settings, "PARTY_TREE_RULES", None) or {}
-    unknown = set(overrides) - _NAMES
-    if unknown:
-        # A misspelt rule would otherwise be ignored silently and the default applied.
-        raise ImproperlyConfigured(
-            f"PARTY_TREE_RULES: unknown rule(s) {sorted(unknown)}; known: {sorted(_NAMES)}"
-        )
-    return replace(DEFAULT_RULES, **overrides) if overrides else DEFAULT_RULES
+    return rules_from_settings(PartyTreeRules, "PARTY_TREE_RULES")

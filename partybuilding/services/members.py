@@ -428,3 +428,31 @@ def members_bulk_update(*, changes: list[tuple[PartyMember, dict]], actor) -> in
         members.append(current)
     PartyMember.objects.bulk_update(members, sorted(fields), batch_size=BULK_BATCH)
     return len(members)
+
+
+def member_register_in_community(
+    *, member: PartyMember, community, actor, on: datetime.date | None = None
+):
+    """社区报到: record that ``member`` registered with ``community`` to serve where they
+    live. Party organizations of the member's branch or the community's staff record it;
+    registering again where already registered changes nothing."""
+    from accounts.roles import is_community_staff_of, is_street_staff_of
+    from partybuilding.models import CommunityRegistration
+
+    if not (
+        can_manage_party(actor, member.branch)
+        or is_community_staff_of(actor, community)
+        or is_street_staff_of(actor, community.street_id)
+    ):
+        raise ActionRefused(
+            _("Only the member's party organization or the community's staff may record this.")
+        )
+    on = on or timezone.localdate()
+    with transaction.atomic():
+        registration, _created = CommunityRegistration.objects.get_or_create(
+            member=member,
+            community=community,
+            ended_on=None,
+            defaults={"registered_on": on, "recorded_by": actor},
+        )
+    return registration

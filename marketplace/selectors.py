@@ -1,0 +1,206 @@
+"""What the marketplace's pages, figures and rankings read. Counts and sums are done by the
+database in a fixed number of queries, whatever the number of rows."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Avg, Count, Q, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from marketplace.models import Claim, FundCommitment, Need, Project, Resource, Wish
+from marketplace.rules import marketplace_rules
+from marketplace.workflows import (
+    DONE_CLAIM_STATUSES,
+    MATCHED_PROJECT_STATUSES,
+    OPEN_CLAIM_STATUSES,
+    PUBLIC_WISH_STATUSES,
+    ListingStatus,
+    WishStatus,
+)
+
+
+def _place(street=None, community=None, path: str = "community") -> Q:
+    if community is not None:
+        return Q(**{f"{path}": community})
+    if street is not None:
+        return Q(**{f"{path}__street": street})
+    return Q()
+
+
+def marketplace_figures(*, street=None, community=None) -> dict:
+    """The marketplace's headline figures (``stats --json`` and the dashboard)."""
+    needs = Need.objects.filter(_place(street, community)).aggregate(
+        listed=Count("pk", filter=Q(status__in=(ListingStatus.LISTED, ListingStatus.FULFILLED)))
+    )
+    resources = Resource.objects.filter(
+        Q(street=street) if street is not None else Q(),
+        Q(communities=community) | Q(communities=None) if community is not None else Q(),
+    ).aggregate(listed=Count("pk", distinct=True, filter=Q(status=ListingStatus.LISTED)))
+    wishes = Wish.objects.filter(_place(street, community), status=WishStatus.CONFIRMED).count()
+    matched = Project.objects.filter(
+        _place(street, community), status__in=MATCHED_PROJECT_STATUSES
+    ).count()
+    funds = FundCommitment.objects.filter(
+        _place(street, community, "project__community")
+    ).aggregate(total=Sum("amount"))["total"] or Decimal("0")
+    claims_open = Claim.objects.filter(
+        _place(street, community), status__in=OPEN_CLAIM_STATUSES
+    ).count()
+    return {
+        "wishes_fulfilled": wishes,
+        "projects_matched": matched,
+        "social_funds_raised": funds.quantize(Decimal("0.01")),
+        "needs_listed": needs["listed"],
+        "resources_listed": resources["listed"],
+        "claims_open": claims_open,
+    }
+
+
+def public_wishes(*, community=None):
+    """The wish wall: what a resident may see, newest first, nothing that identifies."""
+    qs = Wish.objects.filter(status__in=PUBLIC_WISH_STATUSES)
+    if community is not None:
+        qs = qs.filter(community=community)
+    return (
+        qs.select_related("community", "category", "category__parent")
+        .only(
+            "pk",
+            "alias",
+            "age_band",
+            "target_group",
+            "title",
+            "description",
+            "value",
+            "status",
+            "published_at",
+            "community__name",
+            "category__name",
+            "category__parent__name",
+        )
+        .order_by("-published_at", "-pk")
+    )
+
+
+@dataclass
+class Candidate:
+    resource: Resource
+    score: int
+    reasons: list[str] = field(default_factory=list)
+
+
+def match_candidates(need: Need, *, today: datetime.date | None = None) -> list[Candidate]:
+    """Resources for ``need``, best first, each with its reasons in words
+    (“同社区 · 同类别 · 近一年评分 4.8 · 本月尚余 3 次”). Listed resources of the need's
+    street in its category (or the category's parent or children), serving its
+    community, a neighbouring one or the whole street, with capacity left this month;
+    one query, limited to the top candidates."""
+    today = today or timezone.localdate()
+    month_start = today.replace(day=1)
+    year_ago = timezone.now() - datetime.timedelta(days=365)
+    category = need.category
+    related = [category.pk] + ([category.parent_id] if category.parent_id else [])
+    same_family = Q(category_id__in=related) | Q(category__parent_id=category.pk)
+    if category.parent_id:
+        same_family |= Q(category__parent_id=category.parent_id)
+    qs = (
+        Resource.objects.filter(
+            same_family, status=ListingStatus.LISTED, street_id=need.community.street_id
+        )
+        .filter(Q(communities=need.community_id) | Q(communities=None))
+        .annotate(
+            same_community=Count("communities", filter=Q(communities=need.community_id)),
+            used_this_month=Count(
+                "projects",
+                filter=Q(projects__matched_at__date__gte=month_start),
+                distinct=True,
+            ),
+        )
+        .select_related("category", "organization", "party_member", "partner_unit")
+        .distinct()
+        .order_by("-same_community", "used_this_month", "-listed_at")[
+            : marketplace_rules().match_candidates * 3
+        ]
+    )
+    resources = list(qs)
+    ratings = _provider_ratings(resources, year_ago)
+    candidates = []
+    for resource in resources:
+        left = resource.capacity_per_month - resource.used_this_month
+        if left <= 0:
+            continue
+        reasons = []
+        score = 0
+        if resource.same_community:
+            reasons.append(_("same community"))
+            score += 30
+        else:
+            reasons.append(_("street-wide"))
+            score += 10
+        if resource.category_id == category.pk:
+            reasons.append(_("same category"))
+            score += 30
+        else:
+            reasons.append(_("related category"))
+            score += 15
+        groups = [g for g in resource.target_groups.split(",") if g.strip()]
+        if not groups or need.target_group in groups:
+            score += 10
+            if groups:
+                reasons.append(_("serves this group"))
+        rating = ratings.get(resource.organization_id) if resource.organization_id else None
+        if rating is not None:
+            reasons.append(_("rated %(rating).1f in the past year") % {"rating": rating})
+            score += int(rating * 4)
+        reasons.append(_("%(left)d left this month") % {"left": left})
+        score += min(left, 10)
+        candidates.append(Candidate(resource=resource, score=score, reasons=reasons))
+    candidates.sort(key=lambda c: (-c.score, c.resource.pk))
+    return candidates[: marketplace_rules().match_candidates]
+
+
+def _provider_ratings(resources, since) -> dict[int, float]:
+    organizations = {r.organization_id for r in resources if r.organization_id}
+    if not organizations:
+        return {}
+    rows = (
+        Claim.objects.filter(
+            organization_id__in=organizations, rating__isnull=False, confirmed_at__gte=since
+        )
+        .values("organization_id")
+        .annotate(avg=Avg("rating"))
+    )
+    return {row["organization_id"]: float(row["avg"]) for row in rows}
+
+
+def staff_board(user, *, today: datetime.date | None = None) -> dict:
+    """The staff board: items waiting for staff, overdue claims, needs nobody matched."""
+    today = today or timezone.localdate()
+    needs = Need.objects.visible_to(user)
+    claims = Claim.objects.visible_to(user)
+    escalate_before = timezone.now() - datetime.timedelta(
+        days=marketplace_rules().unclaimed_escalation_days
+    )
+    return {
+        "needs_to_verify": needs.filter(status=ListingStatus.PENDING)
+        .select_related("community", "category")
+        .order_by("created_at")[:50],
+        "wishes_to_verify": Wish.objects.visible_to(user)
+        .filter(status=WishStatus.COLLECTED)
+        .select_related("community", "category")
+        .order_by("collected_on")[:50],
+        "evidence_to_confirm": claims.filter(status="evidence_submitted")
+        .select_related("community", "need", "project", "wish", "organization", "party_member")
+        .order_by("updated_at")[:50],
+        "overdue_claims": claims.filter(status__in=OPEN_CLAIM_STATUSES, deadline__lt=today)
+        .select_related("community", "need", "project", "wish", "organization", "party_member")
+        .order_by("deadline")[:50],
+        "unmatched_needs": needs.filter(status=ListingStatus.LISTED, listed_at__lt=escalate_before)
+        .exclude(claims__status__in=OPEN_CLAIM_STATUSES | DONE_CLAIM_STATUSES)
+        .exclude(projects__isnull=False)
+        .select_related("community", "category")
+        .order_by("listed_at")[:50],
+    }

@@ -1,0 +1,169 @@
+"""凯益集市 pages: the public wish wall (no login), the portal for organizations and party
+members, and the claim page shared by claimants and staff."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.cache import cache_page
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts.models import Community
+from core.errors import ActionRefused
+from incubation.models import Organization
+from marketplace import selectors
+from marketplace.models import Claim, Need, Wish
+from marketplace.permissions import can_manage_community, can_see_beneficiary
+from marketplace.services.claims import claim_create, claim_transition
+from marketplace.workflows import LIVE_CLAIM_STATUSES, ClaimStatus, ListingStatus, WishStatus
+
+# The public pages change when staff publish; a minute of caching keeps a surge of
+# residents off the database.
+PUBLIC_CACHE_SECONDS = 60
+
+
+@require_GET
+@cache_page(PUBLIC_CACHE_SECONDS)
+def wish_wall(request):
+    """Public: the micro-wishes on the wall, by community — alias, age band, category and
+    value only."""
+    community = None
+    if request.GET.get("community"):
+        try:
+            community = Community.objects.get(pk=int(request.GET["community"]))
+        except (ValueError, Community.DoesNotExist):
+            community = None
+    wishes = list(selectors.public_wishes(community=community)[:200])
+    context = {
+        "wishes": wishes,
+        "community": community,
+        "communities": Community.objects.order_by("street", "name").only("pk", "name"),
+    }
+    return render(request, "marketplace/wish_wall.html", context)
+
+
+def _my_claimants(user):
+    organizations = Organization.objects.filter(leader_accounts=user).order_by("name")
+    member = getattr(user, "party_member", None)
+    return list(organizations), member
+
+
+@require_GET
+@login_required
+def home(request):
+    """What the signed-in person may claim, and their claims."""
+    user = request.user
+    organizations, member = _my_claimants(user)
+    communities = {org.community_id for org in organizations}
+    if member is not None:
+        communities |= set(
+            member.community_registrations.filter(ended_on__isnull=True).values_list(
+                "community_id", flat=True
+            )
+        )
+    needs = (
+        Need.objects.filter(status=ListingStatus.LISTED, community_id__in=communities)
+        .select_related("community", "category")
+        .order_by("window_end", "pk")[:100]
+    )
+    wishes = (
+        Wish.objects.filter(status=WishStatus.PUBLISHED, community_id__in=communities)
+        .select_related("community", "category")
+        .order_by("published_at", "pk")[:100]
+    )
+    claims = (
+        Claim.objects.filter(
+            Q(organization__in=organizations) | Q(party_member=member)
+            if member
+            else Q(organization__in=organizations)
+        )
+        .select_related("need", "project", "wish", "organization", "party_member", "community")
+        .order_by("-created_at")[:100]
+    )
+    context = {
+        "organizations": organizations,
+        "member": member,
+        "needs": needs,
+        "wishes": wishes,
+        "claims": claims,
+    }
+    return render(request, "marketplace/home.html", context)
+
+
+@require_POST
+@login_required
+def claim_item(request, kind, pk):
+    model = {"need": Need, "wish": Wish}.get(kind)
+    if model is None:
+        raise Http404
+    item = get_object_or_404(model, pk=pk)
+    organizations, member = _my_claimants(request.user)
+    organization = None
+    if request.POST.get("organization"):
+        organization = next(
+            (o for o in organizations if str(o.pk) == request.POST["organization"]), None
+        )
+        if organization is None:
+            raise Http404
+    try:
+        claim = claim_create(
+            item=item,
+            actor=request.user,
+            organization=organization,
+            party_member=None if organization else member,
+        )
+    except ActionRefused as exc:
+        messages.error(request, exc.message)
+        return redirect("marketplace:home")
+    messages.success(request, ClaimStatus.CLAIMED.label)
+    return redirect("marketplace:claim", pk=claim.pk)
+
+
+def _visible_claim(user, pk) -> Claim:
+    claim = get_object_or_404(
+        Claim.objects.select_related(
+            "need", "project", "wish__beneficiary", "organization", "party_member", "community"
+        ),
+        pk=pk,
+    )
+    if Claim.objects.visible_to(user).filter(pk=pk).exists():
+        return claim
+    if claim.party_member_id and claim.party_member.account_id == user.pk:
+        return claim
+    raise Http404
+
+
+@login_required
+def claim_detail(request, pk):
+    claim = _visible_claim(request.user, pk)
+    staff = can_manage_community(request.user, claim.community)
+    if request.method == "POST":
+        try:
+            claim_transition(
+                claim=claim,
+                to=request.POST.get("to", ""),
+                actor=request.user,
+                note=request.POST.get("note", ""),
+                rating=request.POST.get("rating") or None,
+            )
+        except (ActionRefused, ValueError) as exc:
+            messages.error(request, getattr(exc, "message", str(exc)))
+        return redirect("marketplace:claim", pk=claim.pk)
+    # The hand-over contact only once staff accepted a wish's claim; the person's own
+    # details only for that community's staff.
+    contact = ""
+    if claim.wish_id and claim.status in LIVE_CLAIM_STATUSES - {ClaimStatus.CLAIMED}:
+        contact = claim.wish.beneficiary.handover_contact
+    context = {
+        "claim": claim,
+        "staff": staff,
+        "contact": contact,
+        "beneficiary": claim.wish.beneficiary
+        if claim.wish_id and can_see_beneficiary(request.user, claim.wish)
+        else None,
+        "events": claim.events.select_related("actor").order_by("created_at", "pk"),
+        "today": timezone.localdate(),
+    }
+    return render(request, "marketplace/claim.html", context)
