@@ -5,9 +5,10 @@ A ``Decision`` is truthy when the action is allowed and carries the reason in wo
 (empty when allowed without comment): ``if can_x(user, obj):`` in code,
 ``{% if can_x %}`` in a template, ``decision.reason`` to show why not. Services call
 ``refuse_unless(decision)``, which raises the reason as ``core.errors.ActionRefused`` (or
-another error, e.g. ``PermissionDenied`` for account power). It also unpacks,
-``allowed, reason = can_x(user, obj)``, but never indexes: ``[0]`` hid which half was
-meant, and a bare tuple is always truthy, so ``if can_x(...)`` used to allow everything.
+another error, e.g. ``PermissionDenied`` for account power). It neither unpacks nor
+indexes: ``allowed, reason = can_x(...)`` and ``[0]`` were how the old ``(allowed, reason)``
+tuples were read, and a bare tuple is always truthy, so ``if can_x(...)`` used to allow
+everything. Both raise ``TypeError``, so a reader of the old shape fails at once.
 """
 
 from __future__ import annotations
@@ -27,7 +28,10 @@ class Decision:
         return self.allowed
 
     def __iter__(self) -> Iterator:
-        return iter((self.allowed, self.reason))
+        raise TypeError("a Decision does not unpack: test it for truth and read .reason")
+
+    def __getitem__(self, key) -> None:
+        raise TypeError("a Decision is not indexed: test it for truth and read .reason")
 
 
 ALLOWED = Decision(True)

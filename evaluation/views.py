@@ -11,8 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.decorators import role_required
 from accounts.models import User
-from accounts.roles import Role, is_street_staff, roles_of
+from accounts.roles import Role, holds_role, is_street_staff
 from accounts.scoping import get_visible_or_404
 from core.errors import ActionRefused
 from core.http import redirect_after_post
@@ -77,7 +78,7 @@ def home(request):
     user = request.user
     reviews = list(reviews_for(user)[:300])
     startable = []
-    if Role.ORG_LEADER in roles_of(user):
+    if holds_role(user, Role.ORG_LEADER):
         led = list(user.led_organizations.select_related("community"))
         cycles = Cycle.objects.filter(
             status=CycleStatus.OPEN, street__in={o.community.street_id for o in led}
@@ -90,7 +91,7 @@ def home(request):
     context = {
         "reviews": reviews,
         "startable": startable,
-        "is_evaluator": Role.EVALUATOR in roles_of(user),
+        "is_evaluator": holds_role(user, Role.EVALUATOR),
         # Street staff work a cycle from its cockpit (counts, filters, paging).
         "cockpit_cycles": list(Cycle.objects.visible_to(user).order_by("-year")[:5])
         if is_street_staff(user)
@@ -185,11 +186,12 @@ def review_detail(request, pk):
     review = _review(request, pk)
     user = request.user
     items = applicable_items(review)
-    can_edit, edit_reason = perms.can_edit_review(user, review)
+    edit = perms.can_edit_review(user, review)
+    can_edit = bool(edit)
     form = ReviewForm(request.POST or None, request.FILES or None, instance=review, items=items)
     if request.method == "POST":
         if not can_edit:
-            messages.error(request, edit_reason)
+            messages.error(request, edit.reason)
             return redirect("evaluation:review", pk=review.pk)
         if form.is_valid():
             try:
@@ -218,7 +220,7 @@ def review_detail(request, pk):
         "org": review.organization,
         "form": form,
         "can_edit": can_edit,
-        "edit_reason": edit_reason,
+        "edit_reason": edit.reason,
         "missing": review_missing(review) if can_edit else [],
         "prefill": _prefill_rows(review),
         "attachments": list(review.attachments.all()),
@@ -289,8 +291,7 @@ def report_pdf(request, pk):
     """The frozen report, byte for byte as stored at finalization. Never rendered here:
     while the worker has not frozen it yet the reader gets a page saying so."""
     review = _review(request, pk)
-    allowed, reason = perms.can_download_report(request.user, review)
-    if not allowed:
+    if not perms.can_download_report(request.user, review):
         raise Http404
     content = report_bytes(review)
     if content is None:
@@ -432,7 +433,7 @@ def score(request, pk):
     review = assignment.review
     items = applicable_items(review)
     existing = {s.indicator_id: s for s in assignment.scores.all()}
-    can, reason = perms.can_score(request.user, assignment)
+    decision = perms.can_score(request.user, assignment)
     form = ScoreForm(
         request.POST or None,
         items=items,
@@ -473,17 +474,15 @@ def score(request, pk):
         "review": review,
         "org": review.organization,
         "form": form,
-        "can_score": can,
-        "score_reason": reason,
+        "can_score": bool(decision),
+        "score_reason": decision.reason,
         "attachments": list(review.attachments.all()),
     }
     return render(request, "evaluation/score.html", context)
 
 
-@login_required
+@role_required([Role.EVALUATOR], refuse_as_missing=True, superusers=False)
 def conflicts(request):
-    if Role.EVALUATOR not in roles_of(request.user):
-        raise Http404
     street_orgs = Organization.objects.filter(community__street_id=request.user.street_id)
     declared = ConflictDeclaration.objects.filter(evaluator=request.user).select_related(
         "organization"

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.roles import STAFF_ROLES, Role, has_role, roles_of
+from accounts.roles import STAFF_ROLES, Role, has_role, holds_role
 from accounts.scoping import get_visible_or_404
 from core.errors import ActionRefused
 from core.http import redirect_after_post
@@ -72,7 +72,7 @@ def home(request):
             .select_related("call", "organization")
             .order_by("-call__year", "-pk")
         ),
-        "is_expert": Role.EVALUATOR in roles_of(user),
+        "is_expert": holds_role(user, Role.EVALUATOR),
         "staff_calls": (
             list(GrantCall.objects.visible_to(user).order_by("-year")[:20])
             if has_role(user, STAFF_ROLES)
@@ -139,7 +139,7 @@ def application_detail(request, pk):
     app = _application(request, pk)
     user = request.user
     today = timezone.localdate()
-    can_edit, _reason = permissions.can_edit_application(user, app)
+    can_edit = bool(permissions.can_edit_application(user, app))
     problems = submission_problems(app, today) if can_edit else []
     reports = {report.kind: report for report in app.reports.all()}
     report_actions = [
@@ -172,9 +172,9 @@ def application_detail(request, pk):
 @login_required
 def application_edit(request, pk):
     app = _application(request, pk)
-    allowed, reason = permissions.can_edit_application(request.user, app)
-    if not allowed:
-        messages.error(request, reason)
+    decision = permissions.can_edit_application(request.user, app)
+    if not decision:
+        messages.error(request, decision.reason)
         return redirect("funding:application", pk=app.pk)
     street = app.call.street
     if request.method == "POST":
@@ -267,9 +267,9 @@ def report(request, pk, kind):
     app = _application(request, pk)
     if kind not in ReportKind.values:
         raise Http404
-    allowed, reason = permissions.can_submit_report(request.user, app, kind)
-    if not allowed:
-        messages.error(request, reason)
+    decision = permissions.can_submit_report(request.user, app, kind)
+    if not decision:
+        messages.error(request, decision.reason)
         return redirect("funding:application", pk=app.pk)
     form = ReportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -326,9 +326,9 @@ def review_list(request):
 @login_required
 def review_score(request, pk):
     app = _application(request, pk)
-    allowed, reason = permissions.can_score(request.user, app)
-    if not allowed:
-        messages.error(request, reason)
+    decision = permissions.can_score(request.user, app)
+    if not decision:
+        messages.error(request, decision.reason)
         return redirect("funding:review")
     criteria = list(app.call.criteria.all())
     given = dict(

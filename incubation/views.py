@@ -44,7 +44,7 @@ def organization_detail(request, pk):
         pk=pk,
     )
     today = timezone.localdate()
-    can_edit, _reason = can_edit_contact(request.user, org)
+    can_edit = bool(can_edit_contact(request.user, org))
     context = {
         "org": org,
         "leader_phone": org.leader_phone if can_edit else mask_phone(org.leader_phone),
@@ -64,9 +64,9 @@ def organization_detail(request, pk):
 @require_http_methods(["GET", "POST"])
 def organization_contact_edit(request, pk):
     org = get_visible_or_404(Organization, request.user, pk=pk)
-    allowed, reason = can_edit_contact(request.user, org)
-    if not allowed:
-        messages.error(request, reason)
+    decision = can_edit_contact(request.user, org)
+    if not decision:
+        messages.error(request, decision.reason)
         return redirect("incubation:organization", pk=org.pk)
     form = ContactForm(request.POST or None, instance=Organization.objects.get(pk=org.pk))
     if request.method == "POST" and form.is_valid():
@@ -92,7 +92,7 @@ def organization_contact_edit(request, pk):
 def organization_documents(request, pk):
     """The document archive of one organization: current versions, history, upload."""
     org = documents_organization_or_404(request.user, pk)
-    can_upload, _reason = can_upload_document(request.user, org)
+    can_upload = bool(can_upload_document(request.user, org))
     form = DocumentUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST":
         if not can_upload:

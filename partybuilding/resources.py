@@ -28,6 +28,7 @@ from import_export.fields import Field
 from import_export.instance_loaders import BaseInstanceLoader
 from import_export.resources import ModelResource
 
+from core.decisions import Decision
 from core.errors import ActionRefused
 from core.excel import check_headers
 from core.excel_resources import ExcelModelResource, WriteFailed
@@ -306,7 +307,7 @@ class PartyMemberResource(ExcelModelResource):
         self.masked = masked
         self.loader = None
         self._seen_keys: dict[str, int] = {}
-        self._may_manage: dict[int, tuple[bool, str]] = {}
+        self._may_manage: dict[int, Decision] = {}
         self._branches = {}
         if street is not None:
             organizations = PartyOrganization.objects.filter(street=street)
@@ -319,11 +320,10 @@ class PartyMemberResource(ExcelModelResource):
             self._read_branch, required=True, render=lambda branch: branch.name
         )
 
-    def may_manage(self, branch) -> tuple[bool, str]:
+    def may_manage(self, branch) -> Decision:
         """``can_manage_members``, once per branch of the file."""
         if branch.pk not in self._may_manage:
-            allowed, reason = can_manage_members(self.actor, branch)
-            self._may_manage[branch.pk] = (allowed, reason)
+            self._may_manage[branch.pk] = can_manage_members(self.actor, branch)
         return self._may_manage[branch.pk]
 
     def _read_branch(self, value):
@@ -343,9 +343,9 @@ class PartyMemberResource(ExcelModelResource):
                 _("%(name)s is a %(kind)s; members belong to a party branch.")
                 % {"name": branch.name, "kind": branch.get_kind_display()},
             )
-        allowed, reason = self.may_manage(branch)
-        if not allowed:
-            raise CellError("branch_not_yours", reason)
+        decision = self.may_manage(branch)
+        if not decision:
+            raise CellError("branch_not_yours", decision.reason)
         return branch
 
     def get_instance(self, instance_loader, row):
@@ -472,9 +472,9 @@ class PartyMemberResource(ExcelModelResource):
                 _("This ID number is on the roll of another street's party branch."),
             )
             return
-        allowed, reason = self.may_manage(home)
-        if not allowed:
-            _add(errors, "id_number", "out_of_scope", reason)
+        decision = self.may_manage(home)
+        if not decision:
+            _add(errors, "id_number", "out_of_scope", decision.reason)
             return
         if "branch" not in errors and instance.branch_id != home.pk:
             _add(

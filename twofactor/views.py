@@ -179,13 +179,13 @@ def recovery_codes(request):
 @login_required
 def manage(request):
     user = request.user
-    allowed, reason = can_turn_off(user)
+    decision = can_turn_off(user)
     context = {
         "enabled": has_two_factor(user),
         "required": two_factor_required(user),
         "codes_left": recovery_codes_left(user),
-        "may_turn_off": allowed,
-        "turn_off_reason": reason,
+        "may_turn_off": bool(decision),
+        "turn_off_reason": decision.reason,
     }
     return render(request, "twofactor/manage.html", context)
 

@@ -453,11 +453,9 @@ def test_it_orders_power(world):
 
 def test_a_decision_says_why_in_chinese(world):
     with translation.override("zh-hans"):
-        allowed, reason = can_manage_account(
-            world.users["street_admin"], world.targets["superuser"]
-        )
-        assert not allowed
-        assert reason == "只有超级管理员可以管理超级管理员的账号。"
+        decision = can_manage_account(world.users["street_admin"], world.targets["superuser"])
+        assert not decision
+        assert decision.reason == "只有超级管理员可以管理超级管理员的账号。"
         decision = can_change_access(world.users["street_admin"], world.users["street_admin"])
         assert not decision
         assert "自己" in decision.reason

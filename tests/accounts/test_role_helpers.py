@@ -1,11 +1,16 @@
 """The one place that says who is street or community staff (accounts.roles)."""
 
+import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.http import Http404, HttpResponse
+from django.test import RequestFactory
 
+from accounts.decorators import role_required
 from accounts.roles import (
     STAFF_ROLES,
     Role,
     has_role,
+    holds_role,
     is_community_staff_of,
     is_street_staff,
     is_street_staff_of,
@@ -43,3 +48,31 @@ def test_it_lets_superusers_through_and_never_the_anonymous(tenant, django_user_
 def test_it_answers_has_role_by_the_roles_held(tenant):
     assert has_role(tenant.community_staff, STAFF_ROLES)
     assert not has_role(tenant.leader, STAFF_ROLES)
+
+
+def test_holds_role_wants_the_role_in_person(tenant, django_user_model):
+    root = django_user_model.objects.create_superuser("root", "root@example.com", "x")
+    assert holds_role(tenant.leader, Role.ORG_LEADER)
+    assert not holds_role(tenant.street_admin, Role.ORG_LEADER)
+    assert not holds_role(root, Role.EVALUATOR)
+    assert not holds_role(None, Role.EVALUATOR)
+    assert not holds_role(AnonymousUser(), Role.EVALUATOR)
+
+
+def test_role_required_can_refuse_superusers_a_page_of_a_role_held_in_person(
+    tenant, django_user_model
+):
+    root = django_user_model.objects.create_superuser("root", "root@example.com", "x")
+
+    def page(request):
+        return HttpResponse("ok")
+
+    personal = role_required([Role.ORG_LEADER], refuse_as_missing=True, superusers=False)(page)
+    powered = role_required([Role.ORG_LEADER], refuse_as_missing=True)(page)
+    request = RequestFactory().get("/")
+    request.user = tenant.leader
+    assert personal(request).status_code == 200
+    request.user = root
+    assert powered(request).status_code == 200
+    with pytest.raises(Http404):
+        personal(request)

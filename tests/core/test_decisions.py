@@ -11,8 +11,19 @@ def test_it_is_falsy_when_refused_and_keeps_the_reason():
     decision = deny("Only street staff may do this.")
     assert not decision
     assert decision.reason == "Only street staff may do this."
-    allowed, reason = decision
-    assert (allowed, reason) == (False, "Only street staff may do this.")
+
+
+def test_it_neither_unpacks_nor_indexes():
+    """The old ``(allowed, reason)`` readers fail loudly instead of half-working."""
+    decision = deny("Only street staff may do this.")
+    with pytest.raises(TypeError):
+        allowed, reason = decision
+    with pytest.raises(TypeError):
+        decision[0]
+    with pytest.raises(TypeError):
+        decision[1]
+    with pytest.raises(TypeError):
+        list(ALLOWED)
 
 
 def test_it_is_truthy_when_allowed():
