@@ -17,7 +17,7 @@ from accounts.roles import Role
 from accounts.scoping import ScopedQuerySet, ScopePaths
 from core.certified import CertifiedDocument
 from core.choices import label_of
-from core.models import TimeStampedModel
+from core.models import StoredUpload, TimelineEvent, TimeStampedModel
 from funding.choices import AcceptanceResult, AttachmentKind, MilestoneKind, ReportKind, TrackKind
 from funding.workflows import ApplicationStatus
 from incubation.choices import ServiceField
@@ -553,7 +553,7 @@ class BudgetLine(models.Model):
         return f"{self.item} {self.amount}"
 
 
-class Attachment(models.Model):
+class Attachment(StoredUpload):
     application = models.ForeignKey(
         Application,
         on_delete=models.CASCADE,
@@ -564,27 +564,13 @@ class Attachment(models.Model):
         _("kind"), max_length=20, choices=AttachmentKind.choices, default=AttachmentKind.APPLICATION
     )
     file = models.FileField(_("file"), upload_to=attachment_path)
-    original_name = models.CharField(_("file name"), max_length=200)
-    content_kind = models.CharField(_("content type"), max_length=10)
-    size = models.PositiveIntegerField(_("size"))
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="+",
-        verbose_name=_("uploaded by"),
-    )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     objects = ApplicationChildQuerySet.as_manager()
 
-    class Meta:
+    class Meta(StoredUpload.Meta):
         verbose_name = _("attachment")
         verbose_name_plural = _("attachments")
         ordering = ["application", "pk"]
-
-    def __str__(self):
-        return self.original_name
 
 
 class Score(models.Model):
@@ -721,42 +707,29 @@ class ProjectReport(models.Model):
         return self.get_kind_display()
 
 
-class ApplicationEvent(models.Model):
+class ApplicationEvent(TimelineEvent):
     """The audit trail of an application: status changes, payments, reports."""
 
     application = models.ForeignKey(
         Application, on_delete=models.CASCADE, related_name="events", verbose_name=_("application")
     )
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("actor"),
-    )
-    from_status = models.CharField(_("from"), max_length=20, blank=True)
-    to_status = models.CharField(_("to"), max_length=20, blank=True)
-    note = models.TextField(_("note"), blank=True)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     objects = ApplicationChildQuerySet.as_manager()
 
-    class Meta:
+    class Meta(TimelineEvent.Meta):
         verbose_name = _("application event")
         verbose_name_plural = _("application events")
-        ordering = ["-created_at", "-pk"]
 
     def __str__(self):
         return f"{self.from_label} → {self.to_label}"
 
     @property
     def from_label(self) -> str:
-        return _status_label(self.from_status)
+        return _status_label(self.from_value)
 
     @property
     def to_label(self) -> str:
-        return _status_label(self.to_status)
+        return _status_label(self.to_value)
 
 
 def _status_label(code: str) -> str:

@@ -16,7 +16,7 @@ from core.dates import human_date
 from core.decisions import refuse_unless
 from core.errors import ActionRefused
 from core.templatetags.money import yuan_number
-from core.uploads import validate_attachment
+from core.uploads import stored_upload_fields
 from funding import selectors
 from funding.agreements import agreement_issue, agreement_schedule
 from funding.choices import AcceptanceResult, AttachmentKind, ReportKind
@@ -59,12 +59,12 @@ EDITABLE_FIELDS = (
 )
 
 
-def record_event(application, actor, *, from_status="", to_status="", note="") -> None:
+def record_event(application, actor, *, from_value="", to_value="", note="") -> None:
     ApplicationEvent.objects.create(
         application=application,
         actor=actor if getattr(actor, "pk", None) else None,
-        from_status=from_status,
-        to_status=to_status,
+        from_value=from_value,
+        to_value=to_value,
         note=note,
     )
 
@@ -117,7 +117,7 @@ def application_create(*, call: GrantCall, organization, actor, **fields) -> App
     _apply(application, fields)
     application.full_clean()
     application.save()
-    record_event(application, actor, to_status=S.DRAFT, note=_("Draft started"))
+    record_event(application, actor, to_value=S.DRAFT, note=_("Draft started"))
     return application
 
 
@@ -169,19 +169,12 @@ def attachment_add(
         refuse_unless(can_edit_application(actor, application))
     else:
         refuse_unless(can_apply(actor, application.organization))
-    validate_attachment(uploaded)
-    from core.uploads import sniff_kind
-
-    uploaded.seek(0)
-    content_kind = sniff_kind(uploaded.read(16)) or ""
-    uploaded.seek(0)
+    upload = stored_upload_fields(uploaded, actor)
+    upload["original_name"] = upload["original_name"] or "attachment"
     attachment = Attachment(
         application=application,
         kind=kind,
-        original_name=(getattr(uploaded, "name", "") or "attachment")[-200:],
-        content_kind=content_kind[:10],
-        size=uploaded.size,
-        uploaded_by=actor,
+        **{name: value for name, value in upload.items() if name != "file"},
     )
     attachment.file.save("upload", uploaded, save=False)
     try:
@@ -321,7 +314,7 @@ def application_transition(
             note = reason.strip()
         app.status = to
         app.save(update_fields=update)
-        record_event(app, actor, from_status=before, to_status=to, note=str(note))
+        record_event(app, actor, from_value=before, to_value=to, note=str(note))
         if to in DECISION_STATUSES or to in (S.COMPLETED, S.TERMINATED):
             transaction.on_commit(lambda: _announce(app.pk))
         if to == S.IN_PROGRESS:

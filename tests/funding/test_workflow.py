@@ -211,9 +211,9 @@ def test_it_runs_the_whole_workflow_with_audit_and_messages(
     assert app.acceptance_result == "passed"
     statuses = list(
         ApplicationEvent.objects.filter(application=app)
-        .exclude(to_status="")
+        .exclude(to_value="")
         .order_by("pk")
-        .values_list("to_status", flat=True)
+        .values_list("to_value", flat=True)
     )
     assert statuses == [S.DRAFT, S.SUBMITTED, S.APPROVED, S.IN_PROGRESS, S.COMPLETED]
 

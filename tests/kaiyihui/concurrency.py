@@ -106,7 +106,7 @@ def counts(ids_file: str) -> None:
         "submitted": per(status_events.filter(to_value="submitted"), "review_id"),
         "returned": per(status_events.filter(to_value="returned"), "review_id"),
         "applications_submitted": per(
-            ApplicationEvent.objects.filter(to_status=ApplicationStatus.SUBMITTED),
+            ApplicationEvent.objects.filter(to_value=ApplicationStatus.SUBMITTED),
             "application_id",
         ),
     }

@@ -163,3 +163,106 @@ def test_it_wants_a_reason_on_the_exception_mark(tmp_path):
     run = _check_saves(tmp_path / "views.py")
     assert run.returncode == 1
     assert "needs a reason" in run.stdout
+
+
+# --- A timeline is written by the app that owns it ----------------------------------------
+
+_WRITE_METHODS = {"create", "bulk_create", "get_or_create", "update_or_create"}
+
+
+def _timeline_models() -> dict[str, set[str]]:
+    """{app package: names of its timeline event models} (the concrete subclasses of
+    core.models.TimelineEvent)."""
+    from django.apps import apps
+
+    from core.models import TimelineEvent
+
+    owned: dict[str, set[str]] = {}
+    for model in apps.get_models():
+        if issubclass(model, TimelineEvent):
+            owned.setdefault(model.__module__.split(".")[0], set()).add(model.__name__)
+    return owned
+
+
+def _foreign_event_writes(root: Path, packages: list[str], owned: dict) -> list[str]:
+    """Where a module of one app creates a row of another app's timeline event model
+    (``Model(...)``, ``Model.objects.create/bulk_create/get_or_create/update_or_create``),
+    resolving the names through the module's imports; migrations are not scanned."""
+    import ast
+
+    found = []
+    for package in packages:
+        for path in sorted((root / package).rglob("*.py")):
+            if "migrations" in path.relative_to(root).parts:
+                continue
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+            aliases = {}
+            for node in ast.walk(tree):
+                if isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                    for alias in node.names:
+                        aliases[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+                elif isinstance(node, ast.Import):
+                    for alias in node.names:
+                        aliases[alias.asname or alias.name.split(".")[0]] = (
+                            alias.name if alias.asname else alias.name.split(".")[0]
+                        )
+
+            def resolve(expr, aliases=aliases):
+                if isinstance(expr, ast.Name):
+                    return aliases.get(expr.id)
+                if isinstance(expr, ast.Attribute):
+                    base = resolve(expr.value)
+                    return f"{base}.{expr.attr}" if base else None
+                return None
+
+            for node in ast.walk(tree):
+                if not isinstance(node, ast.Call):
+                    continue
+                func = node.func
+                if (
+                    isinstance(func, ast.Attribute)
+                    and func.attr in _WRITE_METHODS
+                    and isinstance(func.value, ast.Attribute)
+                    and func.value.attr == "objects"
+                ):
+                    target = resolve(func.value.value)  # Model.objects.create(...)
+                else:
+                    target = resolve(func)  # Model(...)
+                if target is None:
+                    continue
+                owner, name = target.split(".")[0], target.rsplit(".", 1)[-1]
+                if owner != package and name in owned.get(owner, ()):
+                    where = path.relative_to(root)
+                    found.append(f"{where}:{node.lineno}: writes {owner}'s {name}")
+    return found
+
+
+def test_no_app_writes_another_apps_timeline():
+    """A higher app puts a step on a lower app's timeline through that app's service
+    (e.g. incubation.services.record_event), never by creating its event rows."""
+    owned = _timeline_models()
+    assert {"incubation", "partybuilding", "evaluation", "funding"} <= set(owned)
+    assert _foreign_event_writes(ROOT, _root_packages(), owned) == []
+
+
+def test_it_finds_a_planted_write_of_another_apps_timeline(tmp_path):
+    app = tmp_path / "partybuilding"
+    app.mkdir()
+    (app / "services.py").write_text(
+        textwrap.dedent(
+            """
+            from incubation import models as im
+            from incubation.models import OrganizationEvent as E
+            from partybuilding.models import DevelopmentEvent
+
+            def record(org, development):
+                DevelopmentEvent.objects.create(development=development)  # its own: fine
+                E.objects.create(organization=org, kind="updated")
+                im.OrganizationEvent.objects.bulk_create([])
+                E(organization=org, kind="updated").save()
+            """
+        )
+    )
+    found = _foreign_event_writes(tmp_path, ["partybuilding"], _timeline_models())
+    assert [line.split(":")[1] for line in found] == ["8", "9", "10"]
+    assert "writes incubation's OrganizationEvent" in found[0]
