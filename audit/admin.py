@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from audit.models import AuditEntry
+from core.admin import ReadOnlyAdminMixin
 
 
 def _app_name(label: str) -> str:
@@ -53,7 +54,7 @@ class ModelFilter(admin.SimpleListFilter):
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """The platform's operators read the log; nobody edits it. It spans every street, so
     only superusers see it (street staff follow their records' own timelines)."""
 
@@ -97,12 +98,3 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_view_permission(self, request, obj=None):
         return request.user.is_superuser
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

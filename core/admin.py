@@ -36,6 +36,20 @@ def refusal_text(exc: Exception) -> str:
     return getattr(exc, "message", None) or str(exc)
 
 
+class ReadOnlyAdminMixin:
+    """Listed and viewed only (an admin or an inline): the rows are written by services
+    elsewhere, or are a record that nobody edits (events, audit entries, overrides)."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class ServiceAdminMixin:
     def create_via_service(self, request, obj, form):
         raise NotImplementedError(f"{type(self).__name__} creates through a service")

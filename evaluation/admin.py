@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.admin import ScopedAdminMixin
-from core.admin import ServiceAdminMixin
+from core.admin import ReadOnlyAdminMixin, ServiceAdminMixin
 from core.errors import ActionRefused
 from evaluation.admin_forms import (
     JSON_FIELDS,
@@ -204,7 +204,7 @@ class CycleAdmin(ServiceAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Review)
-class ReviewAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class ReviewAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     list_display = [
         "organization",
         "cycle",
@@ -219,15 +219,6 @@ class ReviewAdmin(ScopedAdminMixin, admin.ModelAdmin):
     search_fields = ["organization__name", "organization__uscc", "organization__filing_number"]
     list_select_related = ["organization", "cycle"]
     readonly_fields = [f.name for f in Review._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=gettext_lazy("Actions"))
     def manage(self, obj):

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 from accounts.admin import ScopedAdminMixin
 from accounts.models import User
 from accounts.roles import Role
-from core.admin import ServiceAdminMixin
+from core.admin import ReadOnlyAdminMixin, ServiceAdminMixin
 from funding.models import (
     Application,
     CallTrack,
@@ -232,7 +232,7 @@ class GrantCallAdmin(ServiceAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Application)
-class ApplicationAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class ApplicationAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     list_display = [
         "title",
         "organization",
@@ -251,12 +251,3 @@ class ApplicationAdmin(ScopedAdminMixin, admin.ModelAdmin):
         return format_html(
             '<a href="{}">{}</a>', reverse("funding:application_staff", args=[obj.pk]), _("open")
         )
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.admin import ScopedAdminMixin, VisibleCommunityFilter
 from accounts.power import can_manage_account
-from core.admin import EndedViaServiceMixin, ServiceAdminMixin
+from core.admin import EndedViaServiceMixin, ReadOnlyAdminMixin, ServiceAdminMixin
 from core.errors import ActionRefused
 from incubation import services
 from incubation.admin_excel import OrganizationExcelAdminMixin
@@ -137,7 +137,7 @@ def _download_link(document):
     )
 
 
-class DocumentInline(admin.TabularInline):
+class DocumentInline(ReadOnlyAdminMixin, admin.TabularInline):
     """The archive at a glance; uploads go through the documents page (one form for staff
     and leaders, checked by the same service)."""
 
@@ -148,12 +148,6 @@ class DocumentInline(admin.TabularInline):
     readonly_fields = fields
     ordering = ["kind", "-version"]
     verbose_name_plural = gettext_lazy("Documents")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=gettext_lazy("file"))
     def download(self, document):
@@ -635,25 +629,16 @@ class PairingAdmin(EndedViaServiceMixin, ScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(OrganizationEvent)
-class OrganizationEventAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class OrganizationEventAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["created_at", "organization", "kind", "from_value", "to_value", "actor"]
     list_filter = ["kind"]
     search_fields = ["organization__name"]
     list_select_related = ["organization", "actor"]
     date_hierarchy = "created_at"
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(CheckpointOverride)
-class CheckpointOverrideAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class CheckpointOverrideAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     """Read only: an override is written by the stage change that it let through."""
 
     list_display = ["created_at", "organization", "stage", "to_stage", "actor", "reason"]
@@ -661,18 +646,9 @@ class CheckpointOverrideAdmin(ScopedAdminMixin, admin.ModelAdmin):
     search_fields = ["organization__name"]
     list_select_related = ["organization", "actor"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(OrganizationDocument)
-class OrganizationDocumentAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class OrganizationDocumentAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     """Every version of every organization's documents, read-only: uploads go through the
     documents page of the organization (``document_upload``)."""
 
@@ -694,15 +670,6 @@ class OrganizationDocumentAdmin(ScopedAdminMixin, admin.ModelAdmin):
     ] + ["download"]
     exclude = ["file"]
     date_hierarchy = "created_at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=gettext_lazy("current"), boolean=True)
     def is_current(self, document):

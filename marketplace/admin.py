@@ -5,7 +5,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
 from accounts.admin import ScopedAdminMixin
-from core.admin import ServiceAdminMixin, refusal_text
+from core.admin import ReadOnlyAdminMixin, ServiceAdminMixin, refusal_text
 from core.errors import ActionRefused
 from marketplace.models import (
     Category,
@@ -51,17 +51,6 @@ class CategoryAdmin(admin.ModelAdmin):
 class PartnerUnitAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ("name", "street", "contact_name")
     search_fields = ("name",)
-
-
-class EventsInlineMixin:
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ListBatch)
@@ -158,7 +147,7 @@ class ResourceAdmin(ScopedAdminMixin, admin.ModelAdmin):
         )
 
 
-class FundInline(EventsInlineMixin, admin.TabularInline):
+class FundInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = FundCommitment
     extra = 0
     fields = ("source", "funder", "amount", "committed_on", "in_kind_description")
@@ -175,7 +164,7 @@ class ProjectAdmin(ScopedAdminMixin, admin.ModelAdmin):
         return False  # created by matching or the services
 
 
-class BeneficiaryInline(EventsInlineMixin, admin.StackedInline):
+class BeneficiaryInline(ReadOnlyAdminMixin, admin.StackedInline):
     model = WishBeneficiary
     fields = ("name", "phone", "address", "handover_contact", "photo_consent")
 
@@ -218,7 +207,7 @@ class WishAdmin(ScopedAdminMixin, admin.ModelAdmin):
         )
 
 
-class ClaimEventInline(EventsInlineMixin, admin.TabularInline):
+class ClaimEventInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = ClaimEvent
     extra = 0
     fields = ("created_at", "actor", "from_value", "to_value", "note")

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.admin import ScopedAdminMixin, VisibleCommunityFilter
-from core.admin import EndedViaServiceMixin, ServiceAdminMixin
+from core.admin import EndedViaServiceMixin, ReadOnlyAdminMixin, ServiceAdminMixin
 from core.errors import ActionRefused
 from core.identifiers import mask_id_number, mask_phone
 from partybuilding.admin_coverage import add_to_organization_admin
@@ -37,19 +37,6 @@ from partybuilding.models import (
 from partybuilding.services import activities, coverage, members, tree
 
 # --- Shared pieces ------------------------------------------------------------------------
-
-
-class ReadOnlyAdminMixin:
-    """Listed and viewed only: the rows are written by services elsewhere."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class NoDeleteMixin:
@@ -330,19 +317,13 @@ class PartyMemberAdminForm(forms.ModelForm):
         return data
 
 
-class TransferInline(admin.TabularInline):
+class TransferInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = MemberTransfer
     extra = 0
     can_delete = False
     fields = ["transferred_on", "from_branch", "to_branch", "actor", "note", "created_at"]
     readonly_fields = fields
     verbose_name_plural = gettext_lazy("Transfer history")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("from_branch", "to_branch", "actor")
@@ -506,18 +487,12 @@ class MemberTransferAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 # --- Development (the pipeline's services write it; read-only here for now) --------------
 
 
-class DevelopmentEventInline(admin.TabularInline):
+class DevelopmentEventInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = DevelopmentEvent
     extra = 0
     can_delete = False
     fields = ["on", "from_value", "to_value", "actor", "note"]
     readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("actor")
@@ -681,18 +656,12 @@ class LeadershipPreReviewAdmin(PartyChildAdmin):
 # --- Organizational life ------------------------------------------------------------------
 
 
-class ActivityPhotoInline(admin.TabularInline):
+class ActivityPhotoInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = ActivityPhoto
     extra = 0
     can_delete = False
     fields = ["image", "created_at"]
     readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(PartyActivity)
