@@ -25,8 +25,12 @@ import secrets
 from django.core.files.base import ContentFile
 from django.db import models
 from django.db.models import Q
+from django.http import HttpResponse
+from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from core.queue import enqueue
 
 logger = logging.getLogger(__name__)
 
@@ -119,9 +123,30 @@ def certify(document: CertifiedDocument, content: bytes, *, filename: str) -> Ce
     return document
 
 
-def certified_bytes(document: CertifiedDocument) -> bytes | None:
-    """The frozen bytes, checked against the stored hash; None while not rendered yet."""
-    if not document.is_frozen:
+def freeze(document: CertifiedDocument, to_pdf, *, filename: str) -> bool:
+    """Render the issued snapshot (``to_pdf(snapshot) -> bytes``) and certify it, once.
+    True when this call froze the document; False when it was frozen already, also by
+    another worker while this one rendered (theirs stands; the document is reloaded)."""
+    if document.is_frozen:
+        return False
+    content = to_pdf(document.snapshot)
+    try:
+        certify(document, content, filename=filename)
+    except AlreadyCertified:
+        document.refresh_from_db()
+        return False
+    return True
+
+
+def is_pending(document: CertifiedDocument | None) -> bool:
+    """Issued but not rendered yet."""
+    return document is not None and not document.is_frozen
+
+
+def certified_bytes(document: CertifiedDocument | None) -> bytes | None:
+    """The frozen bytes, checked against the stored hash; None while not issued or not
+    rendered yet. Never renders."""
+    if document is None or not document.is_frozen:
         return None
     with document.file.open("rb") as handle:
         content = handle.read()
@@ -133,3 +158,29 @@ def certified_bytes(document: CertifiedDocument) -> bytes | None:
         )
         raise CertifiedFileAltered(document.verification_code)
     return content
+
+
+def certified_download(
+    request, owner, *, read, pending, freeze_task, reload, filename, template, name
+):
+    """The frozen PDF of ``owner`` (a review, an application) as a download. Never renders
+    it: while the worker has not frozen it yet the reader gets ``template`` (the owner in
+    its context as ``name``) with 202 and Retry-After.
+
+    ``read(owner)`` gives the checked bytes or None, ``pending(owner)`` says it is issued
+    but not rendered. A pending render may have been lost with a broker outage, so
+    ``freeze_task`` is asked again (a frozen document makes it a no-op) and the owner is
+    read anew with ``reload()``. ``filename(owner)`` names the download."""
+    content = read(owner)
+    if content is None and pending(owner):
+        enqueue(freeze_task, owner.pk)
+        owner = reload()
+        content = read(owner)
+    if content is None:
+        response = render(request, template, {name: owner})
+        response.status_code = 202
+        response["Retry-After"] = "10"
+        return response
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename(owner)}"'
+    return response

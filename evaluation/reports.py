@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.translation import override
 
-from core.certified import AlreadyCertified, certified_bytes, certify
+from core.certified import certified_bytes, freeze, is_pending
 from core.pdf import render_pdf
 from evaluation.choices import EvaluatorGroup, ReviewEventKind
 from evaluation.models import Review, ReviewReport
@@ -241,29 +241,17 @@ def report_freeze(review: Review, *, actor=None) -> ReviewReport | None:
     """Render the issued snapshot and store it with its SHA-256, once. Returns the
     document (None when the review has no snapshot yet); a frozen one is left as it is."""
     document = _document(review)
-    if document is None:
-        return None
-    if document.is_frozen:
-        return document
-    content = render_snapshot(document.snapshot)
-    try:
-        certify(document, content, filename=report_filename(review))
-    except AlreadyCertified:
-        # Another worker froze it while this one rendered: theirs stands.
-        document.refresh_from_db()
-        return document
-    review_event(review, ReviewEventKind.REPORT, actor, note=f"SHA-256 {document.sha256}")
+    if document is not None and freeze(document, render_snapshot, filename=report_filename(review)):
+        review_event(review, ReviewEventKind.REPORT, actor, note=f"SHA-256 {document.sha256}")
     return document
 
 
 def report_bytes(review: Review, **_ignored) -> bytes | None:
     """The frozen report's bytes (checked against the stored hash), or None while it is
     not rendered yet. Never renders."""
-    document = _document(review)
-    return certified_bytes(document) if document is not None else None
+    return certified_bytes(_document(review))
 
 
 def report_pending(review: Review) -> bool:
     """Issued but not rendered yet."""
-    document = _document(review)
-    return document is not None and not document.is_frozen
+    return is_pending(_document(review))

@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,9 +15,9 @@ from accounts.decorators import role_required
 from accounts.models import User
 from accounts.roles import Role, holds_role, is_street_staff
 from accounts.scoping import get_visible_or_404
+from core.certified import certified_download
 from core.errors import ActionRefused
 from core.http import redirect_after_post
-from core.queue import enqueue
 from evaluation import permissions as perms
 from evaluation.forms import (
     AssignForm,
@@ -293,22 +293,17 @@ def report_pdf(request, pk):
     review = _review(request, pk)
     if not perms.can_download_report(request.user, review):
         raise Http404
-    content = report_bytes(review)
-    if content is None:
-        if report_pending(review):
-            # The render may have been lost with a broker outage: ask again (a frozen
-            # report makes the task a no-op; without a broker it runs inline now).
-            enqueue(freeze_report, review.pk)
-            review = _review(request, pk)
-            content = report_bytes(review)
-        if content is None:
-            response = render(request, "evaluation/report_pending.html", {"review": review})
-            response.status_code = 202
-            response["Retry-After"] = "10"
-            return response
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{report_filename(review)}"'
-    return response
+    return certified_download(
+        request,
+        review,
+        read=report_bytes,
+        pending=report_pending,
+        freeze_task=freeze_report,
+        reload=lambda: _review(request, pk),
+        filename=report_filename,
+        template="evaluation/report_pending.html",
+        name="review",
+    )
 
 
 # --- Staff panel ----------------------------------------------------------------------

@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import override
 
-from core.certified import AlreadyCertified, certified_bytes, certify
+from core.certified import certified_bytes, freeze, is_pending
 from core.pdf import render_pdf
 from funding.models import Application, GrantAgreement
 
@@ -130,23 +130,16 @@ def render_agreement(snapshot: dict) -> bytes:
 def agreement_freeze(app: Application) -> GrantAgreement | None:
     """Render the issued snapshot and store it with its SHA-256, once."""
     document = _document(app)
-    if document is None or document.is_frozen:
-        return document
-    content = render_agreement(document.snapshot)
-    try:
-        certify(document, content, filename=agreement_filename(app))
-    except AlreadyCertified:
-        document.refresh_from_db()
+    if document is not None:
+        freeze(document, render_agreement, filename=agreement_filename(app))
     return document
 
 
 def agreement_bytes(app: Application) -> bytes | None:
     """The frozen agreement's bytes (checked against the stored hash); None while not
     rendered yet or not issued. Never renders."""
-    document = _document(app)
-    return certified_bytes(document) if document is not None else None
+    return certified_bytes(_document(app))
 
 
 def agreement_pending(app: Application) -> bool:
-    document = _document(app)
-    return document is not None and not document.is_frozen
+    return is_pending(_document(app))

@@ -5,7 +5,7 @@ organization's application, or a call an expert is not assigned to, is a 404."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,9 +13,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.roles import STAFF_ROLES, Role, has_role, holds_role
 from accounts.scoping import get_visible_or_404
+from core.certified import certified_download
 from core.errors import ActionRefused
 from core.http import redirect_after_post
-from core.queue import enqueue
 from funding import permissions, selectors
 from funding.agreements import agreement_bytes, agreement_filename, agreement_pending
 from funding.choices import ReportKind
@@ -394,21 +394,17 @@ def agreement_pdf(request, pk):
     app = _application(request, pk)
     if app.agreement_signed_on is None:
         raise Http404
-    content = agreement_bytes(app)
-    if content is None and agreement_pending(app):
-        # The render may have been lost with a broker outage: ask again (a frozen
-        # agreement makes the task a no-op; without a broker it runs inline now).
-        enqueue(freeze_agreement, app.pk)
-        app = _application(request, pk)
-        content = agreement_bytes(app)
-    if content is None:
-        response = render(request, "funding/agreement_pending.html", {"app": app})
-        response.status_code = 202
-        response["Retry-After"] = "10"
-        return response
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{agreement_filename(app)}"'
-    return response
+    return certified_download(
+        request,
+        app,
+        read=agreement_bytes,
+        pending=agreement_pending,
+        freeze_task=freeze_agreement,
+        reload=lambda: _application(request, pk),
+        filename=agreement_filename,
+        template="funding/agreement_pending.html",
+        name="app",
+    )
 
 
 @require_GET

@@ -90,7 +90,7 @@ def test_it_renders_the_snapshot_even_when_the_render_comes_after_an_edit(ev, cl
 def test_it_answers_a_page_instead_of_rendering_while_the_worker_has_not(ev, client):
     review = review_finalize(review=_scored(ev), actor=ev.staff)
     client.force_login(ev.leader)
-    with mock.patch("evaluation.views.enqueue") as enqueue:
+    with mock.patch("core.certified.enqueue") as enqueue:
         response = client.get(reverse("evaluation:report", args=[review.pk]))
     assert enqueue.called
     assert response.status_code == 202

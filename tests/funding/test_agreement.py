@@ -68,7 +68,7 @@ def test_it_prints_the_parties_and_project_as_recorded(signed, tenant, client, t
 
 def test_it_answers_a_page_while_the_worker_has_not_rendered(signed, tenant, client):
     client.force_login(tenant.leader)
-    with mock.patch("funding.views.enqueue") as enqueue:
+    with mock.patch("core.certified.enqueue") as enqueue:
         response = client.get(reverse("funding:agreement", args=[signed.pk]))
     assert enqueue.called and response.status_code == 202
     assert "正在生成" in response.content.decode()
