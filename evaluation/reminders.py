@@ -17,7 +17,7 @@ from evaluation.workflows import AssignmentStatus, CycleStatus, ReviewStatus
 from incubation.models import Organization
 from incubation.workflows import EXIT_STAGES
 from notifications.kinds import register_kind
-from notifications.services import notify
+from notifications.services import notify, notify_each
 
 DEADLINE_WINDOWS = (7, 1)
 
@@ -45,10 +45,9 @@ def _not_submitted(cycle: Cycle):
 
 
 def _notify_leaders(org, kind: str, key: str, title: str, body: str, url: str) -> int:
-    sent = 0
-    for leader in org.leader_accounts.all():
-        sent += bool(notify(recipient=leader, kind=kind, key=key, title=title, body=body, url=url))
-    return sent
+    return notify_each(
+        org.leader_accounts.all(), kind=kind, key=key, title=title, body=body, url=url
+    )
 
 
 def send_cycle_opened(cycle: Cycle) -> int:
@@ -102,25 +101,20 @@ def send_overdue_list(cycle: Cycle, today: datetime.date) -> int:
     staff = User.objects.filter(
         is_active=True, street_id=cycle.street_id, groups__name=Role.STREET_ADMIN
     )
-    sent = 0
     with override("zh-hans"):
         title = _("%(n)d annual reviews of %(year)s are overdue") % {
             "n": len(late),
             "year": cycle.year,
         }
         body = "、".join(late[:200])
-        for user in staff:
-            sent += bool(
-                notify(
-                    recipient=user,
-                    kind="evaluation_overdue",
-                    key=f"cycle:{cycle.pk}:overdue",
-                    title=title,
-                    body=body,
-                    url=reverse("admin:evaluation_review_changelist"),
-                )
-            )
-    return sent
+        return notify_each(
+            staff,
+            kind="evaluation_overdue",
+            key=f"cycle:{cycle.pk}:overdue",
+            title=title,
+            body=body,
+            url=reverse("admin:evaluation_review_changelist"),
+        )
 
 
 def send_pending_scores(cycle: Cycle) -> int:

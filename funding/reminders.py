@@ -16,7 +16,7 @@ from funding.choices import ReportKind
 from funding.models import Application
 from funding.workflows import REPORT_REMINDER_DAYS, ApplicationStatus
 from notifications.kinds import register_kind
-from notifications.services import notify
+from notifications.services import notify_each
 
 S = ApplicationStatus
 
@@ -53,19 +53,14 @@ def announce_application(application_id: int) -> int:
             body = _("The grant was terminated: %(reason)s") % {"reason": app.termination_reason}
         else:
             body = app.decision_message
-        url = reverse("funding:application", args=[app.pk])
-        sent = 0
-        for user in _leaders(app):
-            if notify(
-                recipient=user,
-                kind="grant_decision",
-                key=f"application:{app.pk}:{app.status}",
-                title=title,
-                body=body,
-                url=url,
-            ):
-                sent += 1
-    return sent
+        return notify_each(
+            _leaders(app),
+            kind="grant_decision",
+            key=f"application:{app.pk}:{app.status}",
+            title=title,
+            body=body,
+            url=reverse("funding:application", args=[app.pk]),
+        )
 
 
 def _window(due: datetime.date, today: datetime.date) -> str | None:
@@ -117,15 +112,12 @@ def send_report_reminders(today: datetime.date | None = None) -> int:
                     "title": app.title,
                     "date": human_date(due),
                 }
-                url = reverse("funding:report", args=[app.pk, kind])
-                for user in _leaders(app):
-                    if notify(
-                        recipient=user,
-                        kind="grant_report_due",
-                        key=f"application:{app.pk}:{kind}:{due.isoformat()}:{window}",
-                        title=title,
-                        body=body,
-                        url=url,
-                    ):
-                        sent += 1
+                sent += notify_each(
+                    _leaders(app),
+                    kind="grant_report_due",
+                    key=f"application:{app.pk}:{kind}:{due.isoformat()}:{window}",
+                    title=title,
+                    body=body,
+                    url=reverse("funding:report", args=[app.pk, kind]),
+                )
     return sent

@@ -15,7 +15,7 @@ from core.dates import human_date
 from incubation.models import Organization
 from incubation.rules import add_months, rules
 from incubation.workflows import EXIT_STAGES, IncubationPhase
-from notifications.services import notify
+from notifications.services import notify_each
 
 
 def _recipients(org: Organization) -> list[User]:
@@ -27,14 +27,14 @@ def _recipients(org: Organization) -> list[User]:
 
 
 def _send(org: Organization, kind: str, period: str, title: str, body: str) -> int:
-    sent = 0
-    url = reverse("incubation:organization", args=[org.pk])
-    for user in _recipients(org):
-        if notify(
-            recipient=user, kind=kind, key=f"org:{org.pk}:{period}", title=title, body=body, url=url
-        ):
-            sent += 1
-    return sent
+    return notify_each(
+        _recipients(org),
+        kind=kind,
+        key=f"org:{org.pk}:{period}",
+        title=title,
+        body=body,
+        url=reverse("incubation:organization", args=[org.pk]),
+    )
 
 
 def send_re_election_reminders(today: datetime.date | None = None) -> int:
@@ -148,15 +148,12 @@ def send_document_expiry_reminders(today: datetime.date | None = None) -> int:
                     )
                     % values
                 )
-            url = reverse("incubation:documents", args=[org.pk])
-            for user in _recipients(org):
-                if notify(
-                    recipient=user,
-                    kind="document_expiring",
-                    key=f"document:{document.pk}:{window}",
-                    title=title,
-                    body=body,
-                    url=url,
-                ):
-                    sent += 1
+            sent += notify_each(
+                _recipients(org),
+                kind="document_expiring",
+                key=f"document:{document.pk}:{window}",
+                title=title,
+                body=body,
+                url=reverse("incubation:documents", args=[org.pk]),
+            )
     return sent

@@ -8,7 +8,7 @@ from incubation import reminders
 from incubation.models import OrganizationEvent
 from incubation.services import credit_escalate_due
 from incubation.workflows import Stage
-from notifications.services import notify
+from notifications.services import notify_each
 
 
 @shared_task(name="incubation.announce_stage_change", acks_late=True)
@@ -17,22 +17,18 @@ def announce_stage_change(event_id: int) -> int:
     if event is None:
         return 0
     org = event.organization
-    sent = 0
     with override("zh-hans"):
         title = _("%(name)s is now in stage %(stage)s") % {
             "name": org.name,
             "stage": Stage(event.to_value).label,
         }
-        for leader in org.leader_accounts.all():
-            if notify(
-                recipient=leader,
-                kind="stage_changed",
-                key=f"event:{event.pk}",
-                title=title,
-                body=event.note,
-            ):
-                sent += 1
-    return sent
+        return notify_each(
+            org.leader_accounts.all(),
+            kind="stage_changed",
+            key=f"event:{event.pk}",
+            title=title,
+            body=event.note,
+        )
 
 
 @shared_task(name="incubation.send_reminders", acks_late=True)

@@ -12,7 +12,7 @@ from incubation.models import Organization
 from marketplace.eligibility import CLAIMING_STAGES
 from marketplace.models import Claim, ListBatch
 from marketplace.workflows import ClaimStatus
-from notifications.services import notify
+from notifications.services import notify, notify_each
 
 
 def _batch_recipients(batch: ListBatch):
@@ -42,19 +42,15 @@ def announce_batch(batch_id: int) -> int:
     """Tell the organizations that may claim, and the party members registered there, that
     a list was published. Once per person and batch."""
     batch = ListBatch.objects.select_related("community", "street").get(pk=batch_id)
-    sent = 0
-    for user in _batch_recipients(batch).iterator():
-        if notify(
-            recipient=user,
-            kind="list_published",
-            key=f"batch:{batch.pk}",
-            title=_("New %(kind)s: %(title)s")
-            % {"kind": batch.get_kind_display(), "title": batch.title},
-            body=_("Open the marketplace to see what you can claim."),
-            url=reverse("marketplace:home"),
-        ):
-            sent += 1
-    return sent
+    return notify_each(
+        _batch_recipients(batch).iterator(),
+        kind="list_published",
+        key=f"batch:{batch.pk}",
+        title=_("New %(kind)s: %(title)s")
+        % {"kind": batch.get_kind_display(), "title": batch.title},
+        body=_("Open the marketplace to see what you can claim."),
+        url=reverse("marketplace:home"),
+    )
 
 
 def _claimant_accounts(claim: Claim):

@@ -48,6 +48,12 @@ def notify(
     return notification
 
 
+def notify_each(recipients, **message) -> int:
+    """``notify(recipient=..., **message)`` for every one of ``recipients``; how many were
+    sent (those who had it already or opted out are not counted)."""
+    return sum(notify(recipient=user, **message) is not None for user in recipients)
+
+
 def _send_email(notification_id: int) -> bool:
     from notifications.tasks import send_notification_email
 

@@ -12,7 +12,6 @@ notice is a routine note and goes to branch workers only.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
 
 from django.db.models import Prefetch
 from django.urls import NoReverseMatch, reverse
@@ -23,7 +22,7 @@ from django.utils.translation import gettext_lazy, override
 from accounts.models import User
 from accounts.roles import Role
 from core.dates import human_date
-from notifications.services import notify
+from notifications.services import notify_each
 from partybuilding.choices import ActivityKind, MemberStatus, PartyOrgKind
 from partybuilding.models import PartyActivity, PartyMember, PartyOrganization
 
@@ -98,14 +97,6 @@ def _branch_url(branch) -> str:
     return _admin_url("partyorganization", branch.pk)
 
 
-def _send(recipients: Iterable[User], kind: str, key: str, title: str, body: str, url: str) -> int:
-    sent = 0
-    for user in recipients:
-        if notify(recipient=user, kind=kind, key=key, title=title, body=body, url=url):
-            sent += 1
-    return sent
-
-
 def _quarter(day: datetime.date) -> tuple[int, datetime.date]:
     """The quarter (1-4) of ``day`` and its first day."""
     quarter = (day.month - 1) // 3 + 1
@@ -130,13 +121,13 @@ def send_dedication_day_notices(today: datetime.date | None = None) -> int:
                 "%(date)s is the members' dedication day of %(branch)s. Arrange the service "
                 "and log it as an activity afterwards."
             ) % {"date": human_date(day), "branch": branch.name}
-            sent += _send(
+            sent += notify_each(
                 _recipients(branch, None),
-                KIND_DEDICATION_DAY,
-                f"branch:{branch.pk}:{today:%Y-%m}",
-                title,
-                body,
-                _branch_url(branch),
+                kind=KIND_DEDICATION_DAY,
+                key=f"branch:{branch.pk}:{today:%Y-%m}",
+                title=title,
+                body=body,
+                url=_branch_url(branch),
             )
     return sent
 
@@ -167,13 +158,13 @@ def send_assembly_due_reminders(today: datetime.date | None = None) -> int:
                 "of %(year)d. The assembly is held at least once a quarter; hold it before "
                 "the quarter ends and log it."
             ) % {"branch": branch.name, "quarter": quarter, "year": today.year}
-            sent += _send(
+            sent += notify_each(
                 _recipients(branch, street_staff),
-                KIND_ASSEMBLY_DUE,
-                f"branch:{branch.pk}:{today.year}-Q{quarter}",
-                title,
-                body,
-                _branch_url(branch),
+                kind=KIND_ASSEMBLY_DUE,
+                key=f"branch:{branch.pk}:{today.year}-Q{quarter}",
+                title=title,
+                body=body,
+                url=_branch_url(branch),
             )
     return sent
 
@@ -208,13 +199,13 @@ def send_probation_ending_reminders(today: datetime.date | None = None) -> int:
                 "The probation of %(name)s (%(branch)s) ends on %(date)s. Discuss the "
                 "conversion to full membership at a branch general assembly in time."
             ) % {"name": member.name, "branch": member.branch.name, "date": human_date(ends)}
-            sent += _send(
+            sent += notify_each(
                 _recipients(member.branch, street_staff),
-                KIND_PROBATION_ENDING,
-                f"member:{member.pk}:{ends.isoformat()}",
-                title,
-                body,
-                _admin_url("partymember", member.pk),
+                kind=KIND_PROBATION_ENDING,
+                key=f"member:{member.pk}:{ends.isoformat()}",
+                title=title,
+                body=body,
+                url=_admin_url("partymember", member.pk),
             )
     return sent
 
@@ -236,13 +227,13 @@ def send_branch_term_reminders(today: datetime.date | None = None) -> int:
                 "The term of %(branch)s ends on %(date)s. Prepare the re-election with the "
                 "party organization above it."
             ) % {"branch": branch.name, "date": human_date(branch.term_end)}
-            sent += _send(
+            sent += notify_each(
                 _recipients(branch, street_staff),
-                KIND_BRANCH_TERM_ENDING,
-                f"branch:{branch.pk}:{branch.term_end.isoformat()}",
-                title,
-                body,
-                _branch_url(branch),
+                kind=KIND_BRANCH_TERM_ENDING,
+                key=f"branch:{branch.pk}:{branch.term_end.isoformat()}",
+                title=title,
+                body=body,
+                url=_branch_url(branch),
             )
     return sent
 

@@ -15,7 +15,7 @@ from evaluation.models import Cycle
 from evaluation.permissions import _is_street_staff
 from evaluation.workflows import CycleStatus
 from notifications.kinds import register_kind
-from notifications.services import notify
+from notifications.services import notify_each
 
 KIND = "evaluation_nudge"
 
@@ -42,8 +42,7 @@ def cycle_remind_laggards(*, cycle: Cycle, actor, today: datetime.date) -> int:
                 "date": human_date(cycle.deadline),
             }
             key = f"cycle:{cycle.pk}:org:{org.pk}:nudge:{today.isoformat()}"
-            for leader in org.leader_accounts.all():
-                sent += bool(
-                    notify(recipient=leader, kind=KIND, key=key, title=title, body=body, url=url)
-                )
+            sent += notify_each(
+                org.leader_accounts.all(), kind=KIND, key=key, title=title, body=body, url=url
+            )
     return sent
