@@ -38,6 +38,19 @@ class TimelineEvent(models.Model):
         abstract = True
         ordering = ["-created_at", "-pk"]
 
+    @classmethod
+    def record(cls, *, actor=None, from_value="", to_value="", note="", **owner):
+        """Store one step. ``owner`` names the record it belongs to (and the ``kind`` or
+        other fields of the app's event); an actor that is not a stored user (the system,
+        an anonymous request) is recorded as nobody, and the values as text."""
+        return cls._default_manager.create(
+            actor=actor if getattr(actor, "pk", None) else None,
+            from_value=str(from_value or ""),
+            to_value=str(to_value or ""),
+            note=str(note or ""),
+            **owner,
+        )
+
 
 def stored_upload_path(instance, filename) -> str:
     # Stored names are generated: a client's file name never reaches the storage (it is

@@ -6,13 +6,8 @@ from django.utils.translation import gettext as _
 def review_event(review, kind, actor, *, from_value="", to_value="", note=""):
     from evaluation.models import ReviewEvent
 
-    return ReviewEvent.objects.create(
-        review=review,
-        kind=kind,
-        actor=actor if getattr(actor, "pk", None) else None,
-        from_value=str(from_value or ""),
-        to_value=str(to_value or ""),
-        note=note,
+    return ReviewEvent.record(
+        review=review, kind=kind, actor=actor, from_value=from_value, to_value=to_value, note=note
     )
 
 

@@ -113,11 +113,8 @@ def cycle_change_status(*, cycle: Cycle, to_status: str, actor) -> CycleEvent | 
             template_freeze(locked.template)
         locked.status = to_status
         locked.save(update_fields=["status", "updated_at"])
-        event = CycleEvent.objects.create(
-            cycle=locked,
-            actor=actor if getattr(actor, "pk", None) else None,
-            from_value=from_status,
-            to_value=to_status,
+        event = CycleEvent.record(
+            cycle=locked, actor=actor, from_value=from_status, to_value=to_status
         )
         if to_status == CycleStatus.OPEN:
             transaction.on_commit(lambda: _announce(locked.pk))

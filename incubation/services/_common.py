@@ -25,12 +25,12 @@ def record_event(
     their changes; a higher app (party building, evaluation, funding) that puts a step on
     an organization's timeline calls it too, in the transaction of its own change, and
     never creates an ``OrganizationEvent`` itself."""
-    return OrganizationEvent.objects.create(
+    return OrganizationEvent.record(
         organization=organization,
         kind=kind,
-        actor=actor if getattr(actor, "pk", None) else None,
-        from_value=str(from_value or ""),
-        to_value=str(to_value or ""),
+        actor=actor,
+        from_value=from_value,
+        to_value=to_value,
         note=note,
         evidence=evidence or {},
     )

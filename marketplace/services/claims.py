@@ -48,8 +48,8 @@ def _max_claims(item) -> int:
 
 
 def record_event(claim: Claim, actor, *, from_value: str = "", to_value: str = "", note=""):
-    return ClaimEvent.objects.create(
-        claim=claim, actor=actor, from_value=from_value, to_value=to_value, note=str(note)
+    return ClaimEvent.record(
+        claim=claim, actor=actor, from_value=from_value, to_value=to_value, note=note
     )
 
 

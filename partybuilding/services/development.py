@@ -39,7 +39,7 @@ NOTE_MAX_LENGTH = 300
 
 
 def _event(development, from_stage, to_stage, on, actor, note="") -> DevelopmentEvent:
-    return DevelopmentEvent.objects.create(
+    return DevelopmentEvent.record(
         development=development,
         from_value=from_stage,
         to_value=to_stage,
