@@ -42,7 +42,7 @@ ROLE_PERMISSIONS = {
         "evaluation.*",
         "funding.*",
         "marketplace.*",
-        "kaiyihui.*",
+        "reporting.*",
         "jobs.view_job",
     ],
     Role.COMMUNITY_STAFF: [

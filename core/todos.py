@@ -2,8 +2,8 @@
 
 Each app registers one selector with ``register_todo_source`` in its AppConfig.ready();
 the selector takes ``(user, today)`` and returns ``TodoItem`` rows the user may act on
-(already scoped: another organization's work never appears). The project package
-(kaiyihui) composes them with ``todos_for``; the apps never import the start pages.
+(already scoped: another organization's work never appears). The start page
+(reporting.views.home) composes them with ``todos_for``; the apps never import it.
 
 A later app (the marketplace's claims to confirm, awards…) only registers its source:
 nothing here or in the start pages changes. Each source must keep a constant number of

@@ -76,7 +76,7 @@ CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
     # django.contrib.admin with the platform's site: module order, technical models hidden.
-    "kaiyihui.apps.KaiyihuiAdminConfig",
+    "core.admin_site.KaiyihuiAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -103,24 +103,27 @@ INSTALLED_APPS = [
     "marketplace",
     "evaluation",
     "funding",
+    "reporting",
+    "operations",
+    # The project package: installed for its migrations only (see kaiyihui/apps.py).
     "kaiyihui",
 ]
 
 MIDDLEWARE = [
-    "kaiyihui.middleware.HealthCheckMiddleware",
+    "core.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # 400 for a NUL or control character in the path, query or form, before any lookup.
-    "kaiyihui.middleware.RejectControlCharactersMiddleware",
+    "core.middleware.RejectControlCharactersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "kaiyihui.middleware.ChineseFirstMiddleware",
+    "core.middleware.ChineseFirstMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Cache-Control: private, no-store on every signed-in page and every download.
-    "kaiyihui.middleware.PrivatePagesMiddleware",
+    "core.middleware.PrivatePagesMiddleware",
     # request.user.is_verified(): the session passed a second factor (django-otp).
     "django_otp.middleware.OTPMiddleware",
     # Holds a signed-in but unverified session at the code or set-up page (twofactor).
@@ -131,7 +134,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # With DEBUG on, the Chinese 404.html / 500.html instead of Django's technical pages.
-    "kaiyihui.middleware.FriendlyErrorPagesMiddleware",
+    "core.middleware.FriendlyErrorPagesMiddleware",
     # Last, as django-axes asks: it turns a lock-out into our Chinese lock-out page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -150,7 +153,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "kaiyihui.context_processors.platform",
+                "notifications.context_processors.platform",
             ],
             # core has no models, so it is no installed app: its tag library is named here.
             "libraries": {"money": "core.templatetags.money"},
@@ -357,7 +360,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute="*/5"),
     },
     "statistics-reports": {
-        "task": "kaiyihui.scheduled_reports",
+        "task": "reporting.scheduled_reports",
         "schedule": crontab(day_of_month=1, hour=6, minute=0),
     },
     "credit-list-escalation": {

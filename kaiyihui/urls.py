@@ -3,17 +3,18 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from accounts import views as accounts_views
-from kaiyihui import dossier_views, views
+from core.health import healthz
+from reporting import views as reporting_views
 from twofactor import views as twofactor_views
 
-handler403 = "kaiyihui.views.error_403"
-handler404 = "kaiyihui.views.error_404"
-handler500 = "kaiyihui.views.error_500"
+handler403 = "core.views.error_403"
+handler404 = "core.views.error_404"
+handler500 = "core.views.error_500"
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("healthz", views.healthz, name="healthz"),
-    path("dashboard/", views.dashboard, name="dashboard"),
+    path("", reporting_views.home, name="home"),
+    path("healthz", healthz, name="healthz"),
+    path("dashboard/", reporting_views.dashboard, name="dashboard"),
     path("accounts/login/", twofactor_views.SignInView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/two-factor/", include("twofactor.urls")),
@@ -31,7 +32,7 @@ urlpatterns = [
     ),
     path(
         "organizations/<int:pk>/dossier/",
-        dossier_views.dossier_start_view,
+        reporting_views.dossier_start_view,
         name="dossier_start",
     ),
     path("organizations/", include("incubation.urls")),

@@ -49,6 +49,8 @@ APPS = (
     "evaluation",
     "funding",
     "rankings",
+    "reporting",
+    "operations",
     "kaiyihui",
 )
 MODULE_NAME = re.compile(r"^(admin|admin_\w+|views|views_\w+|\w+_views)\.py$")

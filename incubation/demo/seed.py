@@ -5,7 +5,7 @@ stage (grade, credit listings, leader accounts); ``walk_organizations`` then wal
 along its planned path. In between, the higher layers record what the record-reading
 checkpoints of 入驻, 管理 and 换届 look for (``partybuilding.demo.seed_party`` is given
 ``Registry.paths``: which organizations pass which of those checkpoints), so every stage
-change passes the same checks as real data (``kaiyihui.demo.seed_demo`` composes them).
+change passes the same checks as real data (``operations.demo.seed_demo`` composes them).
 """
 
 import datetime

@@ -9,7 +9,7 @@ system), so every row passes the same checks as real data.
   organizations (read in a fixed order) before anything is written. Dates are relative to
   today: terms ending soon, probations ending, this year's organizational life.
 - Idempotent: the whole layer is skipped when the street already has the committee
-  (``COMMITTEE_NAME``); ``kaiyihui.demo.seed_demo`` runs in one transaction, so the layer
+  (``COMMITTEE_NAME``); ``operations.demo.seed_demo`` runs in one transaction, so the layer
   is either all there or not at all.
 - Built on the incubation demo (477 organizations): reads the organizations' fields,
   grades, credit listings and leader accounts, and — as the organizations are still in

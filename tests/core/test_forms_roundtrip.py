@@ -505,8 +505,8 @@ def b_member_transfer(t):
 
 
 def b_report_generate(t):
-    from kaiyihui.admin import ReportGenerateForm
-    from kaiyihui.models import ReportKind
+    from reporting.admin import ReportGenerateForm
+    from reporting.models import ReportKind
 
     initial = {"kind": ReportKind.values[0], "period": "2026-11"}
     kind = ReportKind.values[0]
@@ -566,7 +566,7 @@ BUILDERS = {
     "incubation.admin.StageChangeForm": b_stage_change,
     "incubation.forms.ContactForm": b_contact,
     "incubation.forms.DocumentUploadForm": b_document_upload,
-    "kaiyihui.admin.ReportGenerateForm": b_report_generate,
+    "reporting.admin.ReportGenerateForm": b_report_generate,
     "partybuilding.admin.MemberTransferForm": b_member_transfer,
     "partybuilding.admin.PartyMemberAdminForm": b_party_member_admin,
     "partybuilding.admin.PartyOrganizationAdminForm": b_party_org_admin,

@@ -45,7 +45,6 @@ from incubation.models import (
 )
 from incubation.services.documents import document_upload
 from jobs.models import Job, JobStatus
-from kaiyihui.models import PeriodicReport
 from partybuilding.choices import ActivityKind, PartyOrgKind
 from partybuilding.models import (
     Development,
@@ -53,6 +52,7 @@ from partybuilding.models import (
     LeadershipPreReview,
     MemberTransfer,
 )
+from reporting.models import PeriodicReport
 from tests.evaluation.helpers import fill, make_cycle, score_all
 from tests.evaluation.helpers import setup as evaluation_setup
 from tests.factories import OrganizationFactory
@@ -288,7 +288,7 @@ REGISTRY: dict[str, ObjectUrl] = {
     # (incubation.permissions.can_view_documents); a party worker covering it gets 404 too.
     "incubation:documents": ObjectUrl(build_organization, "leader", 200),
     "incubation:document_download": ObjectUrl(build_document, "leader", 200),
-    # kaiyihui: the audit dossier of an organization, started by street staff or the
+    # reporting: the audit dossier of an organization, started by street staff or the
     # organization's community staff (POST only).
     "dossier_start": ObjectUrl(build_organization, "street_admin", 302),
     # evaluation: the leader's review and its pages
@@ -546,7 +546,7 @@ ADMIN_BUILDERS: dict[str, Callable[[object], object]] = {
     ),
     "funding.GrantCall": lambda t: make_call(t),
     "funding.Application": lambda t: make_draft(make_call(t), make_eligible(t.org), t.leader),
-    "kaiyihui.PeriodicReport": _periodic_report,
+    "reporting.PeriodicReport": _periodic_report,
     "audit.AuditEntry": lambda t: AuditEntry.objects.create(
         actor=t.street_admin,
         actor_name=t.street_admin.username,
@@ -596,7 +596,7 @@ ADMIN_NOT_TENANT = {
 # Admin URLs with a parameter beyond each model's change/history/delete pages.
 # name -> build(tenant) -> kwargs for a row of street "a" (None: not an object URL).
 ADMIN_OBJECT_URLS: dict[str, Callable[[object], dict] | None] = {
-    "admin:kaiyihui_periodicreport_file": lambda t: {"pk": _periodic_report(t).pk, "fmt": "pdf"},
+    "admin:reporting_periodicreport_file": lambda t: {"pk": _periodic_report(t).pk, "fmt": "pdf"},
     "admin:auth_user_password_change": lambda t: {"id": t.leader.pk},
     # The stage-change buttons of the organization page (POST only; GET answers 405).
     "admin:incubation_organization_stage": lambda t: {"object_id": t.org.pk},

@@ -6,7 +6,7 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
-from kaiyihui.admin_site import APP_ORDER, is_technical
+from core.admin_site import APP_ORDER, is_technical
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

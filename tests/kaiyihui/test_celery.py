@@ -10,7 +10,7 @@ import pytest
 from celery import Celery
 
 from kaiyihui.celery import app
-from kaiyihui.tasks import ping
+from operations.tasks import ping
 
 ROOT = Path(__file__).resolve().parents[2]
 REDIS_URL = os.environ.get("KAIYIHUI_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")

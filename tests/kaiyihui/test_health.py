@@ -30,7 +30,7 @@ def test_it_answers_200_when_a_configured_broker_answers(client, db, settings):
 
 
 def test_it_answers_503_when_the_database_fails(client, db):
-    with mock.patch("kaiyihui.health.connection.cursor", side_effect=RuntimeError("down")):
+    with mock.patch("core.health.connection.cursor", side_effect=RuntimeError("down")):
         response = client.get(reverse("healthz"))
     assert response.status_code == 503
     assert response.json()["checks"]["database"] == "database: RuntimeError"

@@ -15,7 +15,7 @@ from django.contrib import admin
 from django.test import Client
 from django.urls import reverse
 
-from kaiyihui.middleware import RejectControlCharactersMiddleware
+from core.middleware import RejectControlCharactersMiddleware
 from tests.factories import UserFactory
 from tests.kaiyihui.object_urls import (
     ADMIN_BUILDERS,

@@ -16,7 +16,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.utils.cache import get_max_age
 
-from kaiyihui.middleware import PrivatePagesMiddleware
+from core.middleware import PrivatePagesMiddleware
 from tests.factories import UserFactory
 from tests.kaiyihui.object_urls import (
     ADMIN_BUILDERS,

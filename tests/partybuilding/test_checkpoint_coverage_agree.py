@@ -23,7 +23,6 @@ from incubation import checkpoints as registry
 from incubation.models import CheckpointOverride, Organization
 from incubation.services import organization_change_stage
 from incubation.workflows import Stage
-from kaiyihui.statistics import headline_figures
 from partybuilding.choices import ActivityKind, Establishment, PreReviewResult
 from partybuilding.models import (
     InstructorAssignment,
@@ -32,6 +31,7 @@ from partybuilding.models import (
     PartyCoverage,
 )
 from partybuilding.selectors import WORK_COVERED, coverage_by_organization, coverage_rates
+from reporting.selectors import headline_figures
 from tests.factories import OrganizationFactory
 from tests.partybuilding.helpers import branch as make_branch
 from tests.partybuilding.helpers import make_tree

@@ -1,0 +1,116 @@
+"""The start page, the statistics dashboard and the one-click start of an organization's
+audit dossier (the button on its admin page and its documents page)."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from accounts.decorators import role_required
+from accounts.models import Community
+from accounts.roles import STAFF_ROLES, is_street_staff, roles_of
+from core.todos import todos_for
+from incubation.models import Organization
+from reporting.dashboard import (
+    activity_month_columns,
+    activity_year_columns,
+    community_bars,
+    founded_year_columns,
+    funded_grants_url,
+    grade_bars,
+    grant_year_columns,
+    growth_level_bars,
+    legal_status_bars,
+    stage_bars,
+)
+from reporting.dossier import can_start_dossier, dossier_start
+from reporting.selectors import headline_figures, trend_figures
+
+
+@login_required
+def home(request):
+    """Landing page after login: where each role goes next."""
+    organizations = Organization.objects.visible_to(request.user).select_related("community")
+    today = timezone.localdate()
+    # What must I do now: every app's registered to-do source, due date then urgency.
+    todos = todos_for(request.user, today)
+    return render(
+        request,
+        "home.html",
+        {
+            "roles": roles_of(request.user),
+            "organizations": organizations[:20],
+            # (item, days to the due date or past it, overdue?) for the countdown.
+            "todos": [(item, _days_apart(item, today), item.overdue(today)) for item in todos],
+        },
+    )
+
+
+def _days_apart(item, today):
+    days = item.days_left(today)
+    return None if days is None else abs(days)
+
+
+@role_required(STAFF_ROLES)
+def dashboard(request):
+    """Street staff see their street, community staff their community."""
+    user = request.user
+    community = None
+    if not is_street_staff(user):
+        community = user.community
+    street = None if user.is_superuser and not user.street_id else user.street
+    figures = headline_figures(street=street, community=community)
+    trends = trend_figures(street=street, community=community)
+    year = timezone.localdate().year
+    return render(
+        request,
+        "reporting/dashboard.html",
+        {
+            "figures": figures,
+            "community": community,
+            "street": street,
+            "stage_bars": stage_bars(figures, community),
+            "legal_status_bars": legal_status_bars(figures, community),
+            "growth_level_bars": growth_level_bars(figures, community),
+            "grade_bars": grade_bars(figures, community),
+            "community_bars": None
+            if community
+            else community_bars(figures, Community.objects.visible_to(user)),
+            "trends": trends,
+            "year": year,
+            "activity_month_columns": activity_month_columns(trends, year),
+            "activity_year_columns": activity_year_columns(trends),
+            "founded_year_columns": founded_year_columns(trends),
+            "grant_year_columns": grant_year_columns(trends),
+            "grants_url": funded_grants_url(),
+            "donations_url": reverse("admin:funding_donation_changelist"),
+            "funds_url": reverse("admin:funding_fund_changelist"),
+            "organizations_url": reverse("admin:incubation_organization_changelist"),
+            "top_graded_url": reverse("admin:incubation_organization_changelist")
+            + "?grade__in=4A,5A",
+            "coverage_url": reverse("partybuilding:coverage"),
+            "members_url": reverse("partybuilding:members"),
+            "compliance_url": reverse("partybuilding:compliance"),
+            "pairings_url": reverse("admin:incubation_pairing_changelist")
+            + "?ended_on__isnull=True",
+        },
+    )
+
+
+@require_POST
+@login_required
+def dossier_start_view(request, pk: int):
+    org = (
+        Organization.objects.visible_to(request.user)
+        .select_related("community", "community__street")
+        .filter(pk=pk)
+        .first()
+    )
+    # Another street's organization, and one the user sees without the right to start its
+    # dossier (its leader, a party worker), answer like a missing one.
+    if org is None or not can_start_dossier(request.user, org):
+        raise Http404
+    job = dossier_start(organization=org, actor=request.user)
+    return redirect("jobs:detail", job.pk)
