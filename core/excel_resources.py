@@ -237,6 +237,22 @@ def no_rows_error(error):
     return error(None, "", "no_rows", _("The file has no data rows below the header."))
 
 
+def import_file(source, report, *, resource: ExcelModelResource, positions, max_rows, dry_run):
+    """Read ``source`` (an .xlsx path or file) and import its rows through ``resource``, all
+    or nothing: ``report`` gets the file's error, "no data rows", or what the import
+    found or did (``run_import``)."""
+    dataset = dataset_from_file(
+        source, report, resource=resource, positions=positions, max_rows=max_rows
+    )
+    if dataset is None:
+        return report
+    if not len(dataset):
+        report.errors.append(no_rows_error(report.error_class))
+        return report
+    report.rows = len(dataset)
+    return run_import(dataset, report, resource=resource, dry_run=dry_run)
+
+
 def write_xlsx(resource, queryset, destination, *, title, widths, default_width) -> int:
     """Export ``queryset`` through ``resource`` into a new write-only .xlsx of one sheet;
     returns the number of rows."""

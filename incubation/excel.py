@@ -18,7 +18,7 @@ from typing import IO, ClassVar
 from django.utils.translation import gettext as _
 
 from core.excel import XLSX_CONTENT_TYPE as XLSX_CONTENT_TYPE
-from core.excel_resources import dataset_from_file, no_rows_error, run_import, write_xlsx
+from core.excel_resources import import_file, write_xlsx
 from incubation import services as services  # the resource writes through it
 from incubation.resources import (
     COMMUNITY,
@@ -79,16 +79,14 @@ def import_organizations(
     """
     report = ImportReport(dry_run=dry_run)
     resource = (resource_class or OrganizationResource)(street=street, actor=actor, dry_run=dry_run)
-    dataset = dataset_from_file(
-        source, report, resource=resource, positions=header_positions, max_rows=MAX_ROWS
+    return import_file(
+        source,
+        report,
+        resource=resource,
+        positions=header_positions,
+        max_rows=MAX_ROWS,
+        dry_run=dry_run,
     )
-    if dataset is None:
-        return report
-    if not len(dataset):
-        report.errors.append(no_rows_error(RowError))
-        return report
-    report.rows = len(dataset)
-    return run_import(dataset, report, resource=resource, dry_run=dry_run)
 
 
 # --- Export -------------------------------------------------------------------------------

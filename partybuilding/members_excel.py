@@ -22,9 +22,8 @@ import openpyxl
 
 from core.excel import FIRST_DATA_LINE as FIRST_DATA_LINE
 from core.excel import XLSX_CONTENT_TYPE as XLSX_CONTENT_TYPE
-from core.excel_resources import dataset_from_file, no_rows_error, run_import, write_sheet
+from core.excel_resources import import_file, write_sheet
 from incubation.excel import ImportReport
-from incubation.resources import RowError
 from partybuilding.resources import (
     BIRTH_DATE,
     BRANCH,
@@ -93,16 +92,14 @@ def import_members(source: str | IO[bytes], *, street, actor=None, dry_run: bool
     """
     report = ImportReport(dry_run=dry_run)
     resource = PartyMemberResource(street=street, actor=actor, dry_run=dry_run)
-    dataset = dataset_from_file(
-        source, report, resource=resource, positions=header_positions, max_rows=MAX_ROWS
+    return import_file(
+        source,
+        report,
+        resource=resource,
+        positions=header_positions,
+        max_rows=MAX_ROWS,
+        dry_run=dry_run,
     )
-    if dataset is None:
-        return report
-    if not len(dataset):
-        report.errors.append(no_rows_error(RowError))
-        return report
-    report.rows = len(dataset)
-    return run_import(dataset, report, resource=resource, dry_run=dry_run)
 
 
 _COLUMN_WIDTHS = {
