@@ -30,6 +30,7 @@ from import_export.results import RowResult
 
 from core.excel import FIRST_DATA_LINE, date_cell, read_rows, start_export_sheet, text_cell
 from core.excel_widgets import CellError
+from core.identifiers import validate_mobile_or_phone
 
 logger = logging.getLogger(__name__)
 
@@ -117,6 +118,24 @@ class ExcelModelResource(resources.ModelResource):
     def check_row(self, instance, errors: dict) -> None:
         """Add the row's other problems to ``errors`` (field → [ValidationError])."""
 
+    @staticmethod
+    def changed_values(instance, names, *, relations=(), phones=()) -> dict:
+        """What the row changes of ``instance`` as on record (``instance._excel_original``,
+        name → value, a relation by its id): relations compare by id, and a phone stored
+        as typed in the admin is no change when the file has the same number."""
+        original = instance._excel_original
+        changed = {}
+        for name in names:
+            if name in relations:
+                if getattr(instance, f"{name}_id") != original[name]:
+                    changed[name] = getattr(instance, name)
+                continue
+            value, current = getattr(instance, name), original[name]
+            if current == value or (name in phones and _same_phone(current, value)):
+                continue
+            changed[name] = value
+        return changed
+
     def skip_row(self, instance, original, row, import_validation_errors=None):
         """The library asks this before ``validate_instance``; the checks run here, so that
         an update is compared once its codes are normalized."""
@@ -166,6 +185,15 @@ class ExcelModelResource(resources.ModelResource):
 
     def bulk_update(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
         self._flush(self.update_instances, self.write_updates, result)
+
+
+def _same_phone(stored, read) -> bool:
+    if not stored or not read:
+        return False
+    try:
+        return validate_mobile_or_phone(stored) == read
+    except ValidationError:
+        return False
 
 
 def dataset_from_file(source, report, *, resource: ExcelModelResource, positions, max_rows: int):

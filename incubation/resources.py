@@ -552,26 +552,9 @@ class OrganizationResource(ExcelModelResource):
     # --- Writes -------------------------------------------------------------------------
 
     def changes(self, instance) -> dict:
-        original = instance._excel_original
-        changed = {}
-        for name in FIELD_FOR_HEADER.values():
-            if name == "community":
-                if instance.community_id != original["community"]:
-                    changed[name] = instance.community
-                continue
-            value, current = getattr(instance, name), original[name]
-            if current == value:
-                continue
-            if name == "leader_phone" and current:
-                # Phones typed in the admin are stored as typed; the same number is no
-                # change.
-                try:
-                    if validate_mobile_or_phone(current) == value:
-                        continue
-                except ValidationError:
-                    pass
-            changed[name] = value
-        return changed
+        return self.changed_values(
+            instance, FIELD_FOR_HEADER.values(), relations={"community"}, phones={"leader_phone"}
+        )
 
     def write_creates(self, instances):
         with _refusals():

@@ -506,24 +506,9 @@ class PartyMemberResource(ExcelModelResource):
     # --- Writes -------------------------------------------------------------------------
 
     def changes(self, instance) -> dict:
-        original = instance._excel_original
-        changed = {}
-        for name in EDITABLE_FIELDS:
-            if name == "organization":
-                if instance.organization_id != original["organization"]:
-                    changed[name] = instance.organization
-                continue
-            value, current = getattr(instance, name), original[name]
-            if current == value:
-                continue
-            if name == "phone" and current and value:
-                try:
-                    if validate_mobile_or_phone(current) == value:
-                        continue
-                except ValidationError:
-                    pass
-            changed[name] = value
-        return changed
+        return self.changed_values(
+            instance, EDITABLE_FIELDS, relations={"organization"}, phones={"phone"}
+        )
 
     def write_creates(self, instances):
         with _refusals():
