@@ -363,6 +363,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reporting.scheduled_reports",
         "schedule": crontab(day_of_month=1, hour=6, minute=0),
     },
+    "marketplace-reminders": {
+        "task": "marketplace.send_reminders",
+        "schedule": crontab(hour=8, minute=40),
+    },
+    "marketplace-expire-claims": {
+        "task": "marketplace.expire_claims",
+        "schedule": crontab(hour=1, minute=30),
+    },
     "credit-list-escalation": {
         "task": "incubation.escalate_credit_listings",
         "schedule": crontab(hour=2, minute=30),

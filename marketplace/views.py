@@ -3,20 +3,26 @@ members, and the claim page shared by claimants and staff."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_page
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import Community
+from core.admin import refusal_text
 from core.errors import ActionRefused
 from incubation.models import Organization
 from marketplace import selectors
+from marketplace.choices import ProviderKind
+from marketplace.forms import ResourceOfferForm
 from marketplace.models import Claim, Need, Wish
 from marketplace.permissions import can_manage_community, can_see_beneficiary
 from marketplace.services.claims import claim_create, claim_transition
+from marketplace.services.listings import resource_create
 from marketplace.workflows import LIVE_CLAIM_STATUSES, ClaimStatus, ListingStatus, WishStatus
 
 # The public pages change when staff publish; a minute of caching keeps a surge of
@@ -90,6 +96,51 @@ def home(request):
         "claims": claims,
     }
     return render(request, "marketplace/home.html", context)
+
+
+@login_required
+def resource_offer(request):
+    """An organization's leader (for it) or a party member (for themselves) offers a
+    resource; the street audits it before it is listed."""
+    organizations, member = _my_claimants(request.user)
+    if not organizations and member is None:
+        raise Http404
+    street = organizations[0].community.street if organizations else member.branch.street
+    form = ResourceOfferForm(
+        request.POST or None, communities=Community.objects.filter(street=street)
+    )
+    if request.method == "POST" and form.is_valid():
+        provider = (
+            {"organization": organizations[0], "provider_kind": ProviderKind.ORGANIZATION}
+            if organizations
+            else {"party_member": member, "provider_kind": ProviderKind.PARTY_MEMBER}
+        )
+        if organizations and request.POST.get("organization"):
+            chosen = next(
+                (o for o in organizations if str(o.pk) == request.POST["organization"]), None
+            )
+            if chosen is None:
+                raise Http404
+            provider["organization"] = chosen
+        fields = {k: form.cleaned_data[k] for k in form.Meta.fields}
+        try:
+            resource_create(
+                street=street,
+                actor=request.user,
+                communities=form.cleaned_data["communities"],
+                **provider,
+                **fields,
+            )
+        except (ActionRefused, ValidationError) as exc:
+            form.add_error(None, refusal_text(exc))
+        else:
+            messages.success(request, _("Thank you: the street will audit the offer."))
+            return redirect("marketplace:home")
+    return render(
+        request,
+        "marketplace/resource_offer.html",
+        {"form": form, "organizations": organizations},
+    )
 
 
 @require_POST

@@ -317,3 +317,8 @@ def fund_commit(
     _full_clean(line)
     line.save()
     return line
+
+
+def need_mark_escalated(need: Need) -> None:
+    """The system noted that nobody claimed ``need`` in time (the escalation was sent)."""
+    Need.objects.filter(pk=need.pk, escalated_at=None).update(escalated_at=timezone.now())

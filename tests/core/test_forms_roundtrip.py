@@ -539,6 +539,56 @@ def b_excel_upload(t):
     return lambda data=None, files=None: ExcelUploadForm(data, _picked(data, _xlsx))
 
 
+def b_wish_collect(t):
+    from accounts.models import Community
+    from marketplace.categories import seed_default_categories
+    from marketplace.forms import WishCollectForm
+    from marketplace.models import Category
+
+    seed_default_categories()
+
+    initial = {
+        "community": t.community.pk,
+        "alias": "王奶奶",
+        "age_band": "elder",
+        "target_group": "elderly_alone",
+        "category": Category.objects.get(code="goods-daily").pk,
+        "title": "一台电饭煲",
+        "value": Decimal("199.00"),
+        "collected_on": datetime.date(2026, 12, 4),
+        "name": "王秀英",
+        "phone": "13900001111",
+        "handover_contact": "网格员",
+        "photo_consent": True,
+    }
+    communities = Community.objects.filter(pk=t.community.pk)
+    return lambda data=None, files=None: WishCollectForm(
+        data, files, initial=initial, communities=communities
+    )
+
+
+def b_resource_offer(t):
+    from accounts.models import Community
+    from marketplace.categories import seed_default_categories
+    from marketplace.forms import ResourceOfferForm
+    from marketplace.models import Category
+
+    seed_default_categories()
+
+    initial = {
+        "title": "义务理发",
+        "category": Category.objects.get(code="elderly-home_care").pk,
+        "skills": "理发",
+        "capacity_per_month": 4,
+        "time_slots": "每周三上午",
+        "communities": [t.community.pk],
+    }
+    communities = Community.objects.filter(street=t.street)
+    return lambda data=None, files=None: ResourceOfferForm(
+        data, files, initial=initial, communities=communities
+    )
+
+
 BUILDERS = {
     "accounts.forms.AccountCreateForm": b_account_create,
     "jobs.admin_excel.ExcelUploadForm": b_excel_upload,
@@ -566,6 +616,8 @@ BUILDERS = {
     "incubation.admin.StageChangeForm": b_stage_change,
     "incubation.forms.ContactForm": b_contact,
     "incubation.forms.DocumentUploadForm": b_document_upload,
+    "marketplace.forms.ResourceOfferForm": b_resource_offer,
+    "marketplace.forms.WishCollectForm": b_wish_collect,
     "reporting.admin.ReportGenerateForm": b_report_generate,
     "partybuilding.admin.MemberTransferForm": b_member_transfer,
     "partybuilding.admin.PartyMemberAdminForm": b_party_member_admin,
@@ -614,7 +666,12 @@ def test_it_knows_how_to_build_every_form():
 
 def _comparable(value):
     # Browsers send CRLF line breaks for a textarea; that is not a change of the text.
-    return value.replace("\r\n", "\n") if isinstance(value, str) else value
+    if isinstance(value, str):
+        return value.replace("\r\n", "\n")
+    # A multiple choice cleans to a new queryset each time: compare the rows chosen.
+    if hasattr(value, "values_list"):
+        return sorted(value.values_list("pk", flat=True))
+    return value
 
 
 def changes(sent) -> dict:
