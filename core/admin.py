@@ -36,6 +36,27 @@ def refusal_text(exc: Exception) -> str:
     return getattr(exc, "message", None) or str(exc)
 
 
+def run_each(modeladmin, request, rows, action, done_message, *, label=str) -> list[Exception]:
+    """An admin action over the selected ``rows``: ``action(row)`` calls the service for
+    one row. A refusal (``ActionRefused``, ``ValidationError``, ``ValueError``) is shown as
+    "label: reason" and the other rows still go through; ``done_message`` (with
+    ``%(count)d``) counts the rows the action changed (it returns None for a row that had
+    nothing to change). Returns the refusals, for a hint about them."""
+    done, refusals = 0, []
+    for row in rows:
+        try:
+            result = action(row)
+        except (ActionRefused, ValidationError, ValueError) as exc:
+            refusals.append((row, exc))
+        else:
+            done += result is not None
+    if done:
+        modeladmin.message_user(request, done_message % {"count": done}, messages.SUCCESS)
+    for row, exc in refusals:
+        modeladmin.message_user(request, f"{label(row)}: {refusal_text(exc)}", messages.ERROR)
+    return [exc for _row, exc in refusals]
+
+
 class ReadOnlyAdminMixin:
     """Listed and viewed only (an admin or an inline): the rows are written by services
     elsewhere, or are a record that nobody edits (events, audit entries, overrides)."""

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.admin import ScopedAdminMixin, VisibleCommunityFilter
 from accounts.power import can_manage_account
-from core.admin import EndedViaServiceMixin, ReadOnlyAdminMixin, ServiceAdminMixin
+from core.admin import EndedViaServiceMixin, ReadOnlyAdminMixin, ServiceAdminMixin, run_each
 from core.errors import ActionRefused
 from incubation import services
 from incubation.admin_excel import OrganizationExcelAdminMixin
@@ -504,30 +504,22 @@ class OrganizationAdmin(
     def change_stage(self, request, queryset):
         form = StageChangeForm(request.POST if "apply" in request.POST else None, user=request.user)
         if "apply" in request.POST and form.is_valid():
-            done, refused, checkpoint_refused = 0, [], False
-            for org in queryset:
-                try:
-                    event = services.organization_change_stage(
-                        organization=org,
-                        to_stage=form.cleaned_data["to_stage"],
-                        actor=request.user,
-                        note=form.cleaned_data["note"],
-                        evidence=form.evidence(),
-                        override_reason=form.cleaned_data.get("override_reason", ""),
-                    )
-                except ActionRefused as exc:
-                    refused.append(f"{org.name}: {exc.message}")
-                    checkpoint_refused |= hasattr(exc, "checkpoint")
-                else:
-                    done += event is not None
-            if done:
-                self.message_user(
-                    request,
-                    _("%(count)d organization(s) moved.") % {"count": done},
-                    messages.SUCCESS,
-                )
-            for line in refused:
-                self.message_user(request, line, messages.ERROR)
+            refusals = run_each(
+                self,
+                request,
+                queryset,
+                lambda org: services.organization_change_stage(
+                    organization=org,
+                    to_stage=form.cleaned_data["to_stage"],
+                    actor=request.user,
+                    note=form.cleaned_data["note"],
+                    evidence=form.evidence(),
+                    override_reason=form.cleaned_data.get("override_reason", ""),
+                ),
+                _("%(count)d organization(s) moved."),
+                label=lambda org: org.name,
+            )
+            checkpoint_refused = any(hasattr(exc, "checkpoint") for exc in refusals)
             if checkpoint_refused and "override_reason" in form.fields:
                 self.message_user(
                     request,

@@ -1,12 +1,11 @@
 """Staff work on the three lists, wishes and claims here. Every write goes through
 ``marketplace.services``; verifying, publishing and confirming are actions."""
 
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from accounts.admin import ScopedAdminMixin
-from core.admin import ReadOnlyAdminMixin, ServiceAdminMixin, refusal_text
-from core.errors import ActionRefused
+from core.admin import ReadOnlyAdminMixin, ServiceAdminMixin, run_each
 from marketplace.models import (
     Category,
     Claim,
@@ -23,21 +22,6 @@ from marketplace.models import (
 from marketplace.services import listings, wishes
 from marketplace.services.claims import claim_transition
 from marketplace.workflows import BatchStatus, ClaimStatus, WishStatus
-
-
-def _run_each(modeladmin, request, queryset, action, done_message) -> None:
-    """Run ``action(obj)`` for each selected row; refusals are reported row by row and the
-    others still go through."""
-    done = 0
-    for obj in queryset:
-        try:
-            action(obj)
-        except (ActionRefused, ValueError) as exc:
-            modeladmin.message_user(request, f"{obj}: {refusal_text(exc)}", messages.ERROR)
-        else:
-            done += 1
-    if done:
-        modeladmin.message_user(request, done_message % {"count": done}, messages.SUCCESS)
 
 
 @admin.register(Category)
@@ -75,7 +59,7 @@ class ListBatchAdmin(ServiceAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
 
     @admin.action(description=_("Publish the selected batches"))
     def publish(self, request, queryset):
-        _run_each(
+        run_each(
             self,
             request,
             queryset,
@@ -87,7 +71,7 @@ class ListBatchAdmin(ServiceAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
 
     @admin.action(description=_("Close the selected batches"))
     def close(self, request, queryset):
-        _run_each(
+        run_each(
             self,
             request,
             queryset,
@@ -117,7 +101,7 @@ class NeedAdmin(ServiceAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
 
     @admin.action(description=_("Verify and list the selected needs"))
     def verify(self, request, queryset):
-        _run_each(
+        run_each(
             self,
             request,
             queryset,
@@ -138,7 +122,7 @@ class ResourceAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
     @admin.action(description=_("Approve and list the selected resources"))
     def approve(self, request, queryset):
-        _run_each(
+        run_each(
             self,
             request,
             queryset,
@@ -188,7 +172,7 @@ class WishAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
     @admin.action(description=_("Verify the selected wishes"))
     def verify(self, request, queryset):
-        _run_each(
+        run_each(
             self,
             request,
             queryset,
@@ -198,7 +182,7 @@ class WishAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
     @admin.action(description=_("Publish the selected wishes on the wall"))
     def publish(self, request, queryset):
-        _run_each(
+        run_each(
             self,
             request,
             queryset,
@@ -229,7 +213,7 @@ class ClaimAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
     @admin.action(description=_("Confirm the delivery of the selected claims"))
     def confirm(self, request, queryset):
-        _run_each(
+        run_each(
             self,
             request,
             queryset,

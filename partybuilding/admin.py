@@ -16,8 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.admin import ScopedAdminMixin, VisibleCommunityFilter
-from core.admin import EndedViaServiceMixin, ReadOnlyAdminMixin, ServiceAdminMixin
-from core.errors import ActionRefused
+from core.admin import EndedViaServiceMixin, ReadOnlyAdminMixin, ServiceAdminMixin, run_each
 from core.identifiers import mask_id_number, mask_phone
 from partybuilding.admin_coverage import add_to_organization_admin
 from partybuilding.admin_excel import PartyMemberExcelAdminMixin
@@ -435,30 +434,20 @@ class PartyMemberAdmin(
             request.POST if "apply" in request.POST else None, user=request.user
         )
         if "apply" in request.POST and form.is_valid():
-            done, refused = 0, []
-            for member in queryset.select_related("branch"):
-                try:
-                    record = members.member_transfer(
-                        member=member,
-                        to_branch=form.cleaned_data["to_branch"],
-                        on=form.cleaned_data["on"],
-                        note=form.cleaned_data["note"],
-                        actor=request.user,
-                    )
-                except ActionRefused as exc:
-                    refused.append(f"{member.name}: {exc.message}")
-                except ValidationError as exc:
-                    refused.append(f"{member.name}: {' '.join(exc.messages)}")
-                else:
-                    done += record is not None
-            if done:
-                self.message_user(
-                    request,
-                    _("%(count)d member(s) transferred.") % {"count": done},
-                    messages.SUCCESS,
-                )
-            for line in refused:
-                self.message_user(request, line, messages.ERROR)
+            run_each(
+                self,
+                request,
+                queryset.select_related("branch"),
+                lambda member: members.member_transfer(
+                    member=member,
+                    to_branch=form.cleaned_data["to_branch"],
+                    on=form.cleaned_data["on"],
+                    note=form.cleaned_data["note"],
+                    actor=request.user,
+                ),
+                _("%(count)d member(s) transferred."),
+                label=lambda member: member.name,
+            )
             return None
         context = {
             **self.admin_site.each_context(request),
