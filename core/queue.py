@@ -15,6 +15,17 @@ logger = logging.getLogger(__name__)
 PUBLISH_RETRY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.3, "interval_max": 0.5}
 
 
+# Tasks whose work is worth retrying when a file or the network fails them (rendering and
+# storing a PDF, sending an e-mail): acknowledged only when done, retried with backoff.
+# ``@shared_task(name=..., **RETRIED_ON_OS_ERROR)``.
+RETRIED_ON_OS_ERROR = {
+    "acks_late": True,
+    "autoretry_for": (OSError,),
+    "retry_backoff": True,
+    "max_retries": 5,
+}
+
+
 def enqueue(task, *args, inline: bool = False) -> bool:
     """Send ``task(*args)`` to the workers; True when it was sent or ran inline."""
     try:

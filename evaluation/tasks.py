@@ -2,6 +2,7 @@
 
 from celery import shared_task
 
+from core.queue import RETRIED_ON_OS_ERROR
 from evaluation import reminders
 from evaluation.models import Cycle, Review
 from evaluation.workflows import CycleStatus, ReviewStatus
@@ -22,10 +23,7 @@ def announce_cycle_opened(cycle_id: int) -> int:
 
 @shared_task(
     name="evaluation.freeze_report",
-    acks_late=True,
-    autoretry_for=(OSError,),
-    retry_backoff=True,
-    max_retries=5,
+    **RETRIED_ON_OS_ERROR,
 )
 def freeze_report(review_id: int) -> bool:
     """Render a finalized review's issued snapshot and freeze it; a frozen one is left

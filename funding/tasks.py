@@ -2,6 +2,8 @@
 
 from celery import shared_task
 
+from core.queue import RETRIED_ON_OS_ERROR
+
 
 @shared_task(name="funding.send_reminders", acks_late=True)
 def send_reminders() -> int:
@@ -12,10 +14,7 @@ def send_reminders() -> int:
 
 @shared_task(
     name="funding.freeze_agreement",
-    acks_late=True,
-    autoretry_for=(OSError,),
-    retry_backoff=True,
-    max_retries=5,
+    **RETRIED_ON_OS_ERROR,
 )
 def freeze_agreement(application_id: int) -> bool:
     """Render a recorded agreement's snapshot and freeze it; a frozen one is left alone."""

@@ -1,14 +1,12 @@
 from celery import shared_task
 
+from core.queue import RETRIED_ON_OS_ERROR
 from notifications.services import notification_email, notifications_email_pending
 
 
 @shared_task(
     name="notifications.send_email",
-    acks_late=True,
-    autoretry_for=(OSError,),
-    retry_backoff=True,
-    max_retries=5,
+    **RETRIED_ON_OS_ERROR,
 )
 def send_notification_email(notification_id: int) -> None:
     notification_email(notification_id)
