@@ -20,7 +20,8 @@ from accounts.decorators import role_required
 from accounts.roles import STAFF_ROLES
 from accounts.scoping import get_visible_or_404
 from core.errors import ActionRefused
-from core.excel import XLSX_CONTENT_TYPE, start_export_sheet
+from core.excel import XLSX_CONTENT_TYPE
+from core.excel_resources import write_sheet
 from funding import permissions, selectors
 from funding.forms import (
     AcceptanceForm,
@@ -30,6 +31,7 @@ from funding.forms import (
     TerminationForm,
 )
 from funding.models import Application, GrantCall, Tranche
+from funding.resources import EXPORT_WIDTHS, RankingResource
 from funding.services.applications import application_transition
 from funding.services.delivery import tranche_pay
 from funding.workflows import APPLICATION_TRANSITIONS, ApplicationStatus
@@ -64,58 +66,22 @@ def call_staff(request, pk):
     return render(request, "funding/call_staff.html", context)
 
 
-# The export is a file format: fixed Chinese headers whatever the reader's language.
-EXPORT_HEADERS = (
-    "排名",
-    "组织名称",
-    "社区",
-    "项目名称",
-    "赛道",
-    "状态",
-    "申请金额",
-    "加权得分",
-    "评审专家数",
-    "立项金额",
-    "已拨付",
-    "待拨付",
-    "预算线内",
-    "验收结果",
-)
-EXPORT_WIDTHS = {"组织名称": 30, "项目名称": 36, "社区": 14}
-
-
 @require_GET
 @staff_required
 def call_export(request, pk):
-    """The ranking table as .xlsx, built in memory (a call has at most a few hundred
-    applications): the same three queries as the page."""
+    """The ranking table as .xlsx (funding.resources.RankingResource), built in memory (a
+    call has at most a few hundred applications): the same three queries as the page."""
     call = get_visible_or_404(GrantCall, request.user, pk=pk)
     rows = selectors.ranking(call, Application.objects.visible_to(request.user).filter(call=call))
-    criteria = list(call.criteria.all())
-    headers = (*EXPORT_HEADERS, *(f"{c.name}（{c.weight:g}%）" for c in criteria))
     workbook = openpyxl.Workbook(write_only=True)
-    sheet = start_export_sheet(workbook, f"{call.year}微创投", headers, EXPORT_WIDTHS, 12)
-    for rank, row in enumerate(rows, start=1):
-        app = row.application
-        sheet.append(
-            [
-                rank,
-                _text(app.organization.name),
-                _text(app.organization.community.name),
-                _text(app.title),
-                app.get_track_display(),
-                app.get_status_display(),
-                app.requested_amount,
-                row.score,
-                row.experts,
-                app.awarded_amount,
-                row.paid,
-                row.outstanding,
-                "是" if row.within_budget else "否",
-                app.get_acceptance_result_display() if app.acceptance_result else "",
-                *(row.by_criterion.get(c.pk) for c in criteria),
-            ]
-        )
+    write_sheet(
+        workbook,
+        RankingResource(criteria=call.criteria.all()),
+        list(enumerate(rows, start=1)),
+        title=f"{call.year}微创投",
+        widths=EXPORT_WIDTHS,
+        default_width=12,
+    )
     buffer = io.BytesIO()
     workbook.save(buffer)
     buffer.seek(0)
@@ -125,11 +91,6 @@ def call_export(request, pk):
         filename=f"grants-{call.year}-{timezone.localdate():%Y%m%d}.xlsx",
         content_type=XLSX_CONTENT_TYPE,
     )
-
-
-def _text(value: str) -> str:
-    """Text stays text: a leading '=' would make a formula."""
-    return "'" + value if value.startswith("=") else value
 
 
 @require_GET

@@ -2,7 +2,6 @@
 and the one service that stores (and replaces) them and e-mails them once."""
 
 import datetime
-import io
 import logging
 from decimal import Decimal
 
@@ -16,7 +15,7 @@ from django.utils.translation import gettext_lazy, override
 
 from accounts.models import Street, User
 from accounts.roles import Role
-from core.excel import XLSX_CONTENT_TYPE, start_export_sheet
+from core.excel import XLSX_CONTENT_TYPE
 from incubation.choices import EventKind, LegalStatus
 from incubation.models import Organization, OrganizationEvent
 from incubation.workflows import LIFECYCLE_STAGES, Stage
@@ -24,6 +23,7 @@ from notifications.services import notify
 from partybuilding.choices import ActivityKind
 from partybuilding.models import PartyActivity, PartyMember
 from reporting.models import PeriodicReport, ReportKind
+from reporting.resources import report_workbook
 from reporting.selectors import headline_figures
 
 logger = logging.getLogger(__name__)
@@ -185,22 +185,7 @@ def render_report_pdf(report: PeriodicReport) -> bytes:
 
 
 def render_report_xlsx(report: PeriodicReport) -> bytes:
-    import openpyxl
-
-    workbook = openpyxl.Workbook(write_only=True)
-    headers = (_("Item"), _("Value"))
-    for title, rows in report_sections(report.figures):
-        # Excel sheet titles: at most 31 characters, no / \ ? * [ ].
-        sheet = start_export_sheet(workbook, title[:31], headers, {headers[0]: 40}, 16)
-        for label, value in rows:
-            sheet.append([label, _number_or_text(value)])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
-def _number_or_text(value: str):
-    return int(value) if value.isdigit() else value
+    return report_workbook(report_sections(report.figures))
 
 
 @transaction.atomic
