@@ -39,3 +39,20 @@ class NameKeyField(models.CharField):
 
     def pre_save(self, model_instance, add):
         return self.refresh(model_instance)
+
+
+def name_taken_by(instance, *, within: str, key: str = "name_key"):
+    """Another row of ``instance``'s model in the same ``within`` (``"community"``,
+    ``"street"``) whose name has the same key (a zero-width space, full-width letters or
+    digits or other spacing make no new name); None for a row without a name or a place."""
+    key_field = instance._meta.get_field(key)
+    place = getattr(instance, f"{within}_id")
+    if not place or not getattr(instance, key_field.source):
+        return None
+    return (
+        type(instance)
+        ._default_manager.filter(**{f"{within}_id": place, key: key_field.key_of(instance)})
+        .exclude(pk=instance.pk)
+        .only("pk", key_field.source)
+        .first()
+    )

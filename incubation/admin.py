@@ -17,6 +17,7 @@ from accounts.admin import ScopedAdminMixin, VisibleCommunityFilter
 from accounts.power import can_manage_account
 from core.admin import EndedViaServiceMixin, ReadOnlyAdminMixin, ServiceAdminMixin, run_each
 from core.errors import ActionRefused
+from core.fields import name_taken_by
 from incubation import services
 from incubation.admin_excel import OrganizationExcelAdminMixin
 from incubation.checkpoints import COVERAGE_KINDS, reads_records
@@ -35,7 +36,6 @@ from incubation.permissions import (
     can_view_documents,
 )
 from incubation.selectors import checkpoint_status, next_required_action, stage_choices
-from incubation.services.registry import name_taken_by
 from incubation.tools import tools_for
 from incubation.workflows import Stage
 
@@ -90,7 +90,7 @@ class OrganizationAdminForm(forms.ModelForm):
             named = Organization(
                 pk=self.instance.pk, name=data["name"], community=data["community"]
             )
-            holder = name_taken_by(named)
+            holder = name_taken_by(named, within="community")
             if holder is not None:
                 self.add_error(
                     "name",

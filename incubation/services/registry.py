@@ -6,9 +6,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.decisions import refuse_unless
+from core.fields import name_taken_by
 from core.identifiers import (
     clean_name,
-    normalize_name,
     validate_filing_number,
     validate_mobile_or_phone,
     validate_uscc,
@@ -90,24 +90,9 @@ def clean_identifiers(org: Organization) -> None:
         raise ValidationError(errors)
 
 
-def name_taken_by(org: Organization) -> Organization | None:
-    """Another organization of ``org``'s community whose name is the same once normalized
-    (a zero-width space, full-width letters or other spacing make no new name)."""
-    if not org.community_id:
-        return None
-    return (
-        Organization.objects.filter(
-            community_id=org.community_id, name_key=normalize_name(org.name)
-        )
-        .exclude(pk=org.pk)
-        .only("pk", "name")
-        .first()
-    )
-
-
 def _clean_name(org: Organization) -> None:
     org.name = clean_name(org.name)
-    holder = name_taken_by(org) if org.name else None
+    holder = name_taken_by(org, within="community")
     if holder is not None:
         raise ValidationError(
             {

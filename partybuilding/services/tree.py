@@ -17,7 +17,8 @@ from django.utils.translation import gettext as _
 from core.dates import human_date
 from core.decisions import refuse_unless
 from core.errors import ActionRefused
-from core.identifiers import clean_name, normalize_name
+from core.fields import name_taken_by
+from core.identifiers import clean_name
 from incubation.rules import add_years
 from partybuilding.choices import ALLOWED_PARENTS, Establishment, MemberStatus, PartyOrgKind
 from partybuilding.models import PartyMember, PartyOrganization
@@ -44,21 +45,6 @@ def _kind_labels(kinds) -> str:
     return " / ".join(str(PartyOrgKind(kind).label) for kind in sorted(k for k in kinds if k))
 
 
-def name_taken_by(party_org: PartyOrganization) -> PartyOrganization | None:
-    """Another party organization of ``party_org``'s street whose name is the same once
-    normalized (a zero-width space, full-width digits or other spacing make no new name)."""
-    if not party_org.street_id or not party_org.name:
-        return None
-    return (
-        PartyOrganization.objects.filter(
-            street_id=party_org.street_id, name_key=normalize_name(party_org.name)
-        )
-        .exclude(pk=party_org.pk)
-        .only("pk", "name")
-        .first()
-    )
-
-
 def _clean(party_org: PartyOrganization) -> None:
     """Check the name and the tree rules, set ``term_years`` from the kind and run
     ``full_clean``."""
@@ -66,7 +52,7 @@ def _clean(party_org: PartyOrganization) -> None:
     # Stored without invisible characters; compared (here and by the database) by its key.
     party_org.name = clean_name(party_org.name)
     PartyOrganization._meta.get_field("name_key").refresh(party_org)
-    holder = name_taken_by(party_org)
+    holder = name_taken_by(party_org, within="street")
     if holder is not None:
         errors["name"] = _("This street already has a party organization named %(name)s.") % {
             "name": holder.name
