@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.bulk import BULK_BATCH, fields_changed, lock_rows
 from core.decisions import refuse_unless
 from core.fields import name_taken_by
 from core.identifiers import (
@@ -231,8 +232,6 @@ def organization_add_leader(*, organization: Organization, user) -> None:
 # organization_create / organization_update per row, in a constant number of queries per
 # batch of rows.
 
-BULK_BATCH = 1000
-
 
 def _refuse_outside_communities(actor, orgs) -> None:
     """One permission check per community stands for every row of that community."""
@@ -276,18 +275,8 @@ def organizations_bulk_update(
     """Apply already-validated field changes, each with an UPDATED event."""
     if not changes:
         return 0
-    fields = set()
-    for _org, change in changes:
-        unknown = set(change) - set(EDITABLE_FIELDS)
-        if unknown:
-            raise TypeError(f"not editable here: {sorted(unknown)}")
-        fields |= set(change)
-    # Lock the rows (in primary-key order, the same order every writer uses).
-    ids = sorted(org.pk for org, _change in changes)
-    locked = {}
-    for start in range(0, len(ids), BULK_BATCH):
-        chunk = ids[start : start + BULK_BATCH]
-        locked.update(Organization.objects.select_for_update().in_bulk(chunk))
+    fields = fields_changed(changes, EDITABLE_FIELDS)
+    locked = lock_rows(Organization.objects.select_for_update(), changes)
     _refuse_outside_communities(actor, locked.values())
     if "name" in fields:
         fields.add("name_key")  # bulk_update calls no pre_save: the key is set below

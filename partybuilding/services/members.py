@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.roles import is_street_staff
+from core.bulk import BULK_BATCH, fields_changed, lock_rows
 from core.dates import human_date
 from core.decisions import ALLOWED, Decision, deny, refuse_unless
 from core.errors import ActionRefused
@@ -45,7 +46,6 @@ MEMBER_FIELDS = (
 EDITABLE_FIELDS = tuple(name for name in MEMBER_FIELDS if name != "branch")
 # The party admits people from their 18th birthday (党章 第一条).
 MIN_JOINING_AGE = 18
-BULK_BATCH = 1000
 
 
 # --- Permissions --------------------------------------------------------------------------
@@ -396,24 +396,12 @@ def members_bulk_update(*, changes: list[tuple[PartyMember, dict]], actor) -> in
     """Apply already-validated changes (``EDITABLE_FIELDS`` only) to existing members."""
     if not changes:
         return 0
-    fields = {"probation_ends_on", "updated_at"}
-    for _member, change in changes:
-        if "branch" in change:
-            raise TypeError("the branch changes only through member_transfer")
-        unknown = set(change) - set(EDITABLE_FIELDS)
-        if unknown:
-            raise TypeError(f"not editable here: {sorted(unknown)}")
-        fields |= set(change)
-    # Lock the rows in primary-key order, the order every writer uses.
-    ids = sorted(member.pk for member, _change in changes)
-    locked = {}
-    for start in range(0, len(ids), BULK_BATCH):
-        chunk = ids[start : start + BULK_BATCH]
-        locked.update(
-            PartyMember.objects.select_for_update(of=("self",))
-            .select_related("branch")
-            .in_bulk(chunk)
-        )
+    if any("branch" in change for _member, change in changes):
+        raise TypeError("the branch changes only through member_transfer")
+    fields = {"probation_ends_on", "updated_at", *fields_changed(changes, EDITABLE_FIELDS)}
+    locked = lock_rows(
+        PartyMember.objects.select_for_update(of=("self",)).select_related("branch"), changes
+    )
     _refuse_outside_branches(actor, [member.branch for member in locked.values()])
     now = timezone.now()
     members = []

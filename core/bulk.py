@@ -1,0 +1,27 @@
+"""Bulk writes of already-validated rows (an Excel import's updates), the same way in
+every app: the rows locked in primary-key order, in batches of ``BULK_BATCH``."""
+
+BULK_BATCH = 1000
+
+
+def fields_changed(changes, editable) -> set[str]:
+    """The fields that ``changes`` ([(row, {field: value})]) set. A field outside
+    ``editable`` is a caller's bug, not a user's mistake: TypeError."""
+    fields = set()
+    for _row, change in changes:
+        unknown = set(change) - set(editable)
+        if unknown:
+            raise TypeError(f"not editable here: {sorted(unknown)}")
+        fields |= set(change)
+    return fields
+
+
+def lock_rows(queryset, changes) -> dict:
+    """The stored rows of ``changes`` ([(row, change)]), locked ``select_for_update``
+    (``queryset`` may narrow it, e.g. ``of=("self",)``), as pk → row. Locked in
+    primary-key order, the order every writer uses, so two bulk writers never deadlock."""
+    ids = sorted(row.pk for row, _change in changes)
+    locked = {}
+    for start in range(0, len(ids), BULK_BATCH):
+        locked.update(queryset.in_bulk(ids[start : start + BULK_BATCH]))
+    return locked
