@@ -19,15 +19,18 @@ from __future__ import annotations
 
 import datetime
 import logging
+from contextlib import contextmanager
 
 import openpyxl
 import tablib
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import IntegrityError, transaction
 from django.utils.encoding import force_str
 from django.utils.translation import gettext as _
 from import_export import resources, widgets
 from import_export.results import RowResult
 
+from core.errors import ActionRefused
 from core.excel import FIRST_DATA_LINE, date_cell, read_rows, start_export_sheet, text_cell
 from core.excel_widgets import CellError
 from core.identifiers import validate_mobile_or_phone
@@ -185,6 +188,21 @@ class ExcelModelResource(resources.ModelResource):
 
     def bulk_update(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
         self._flush(self.update_instances, self.write_updates, result)
+
+
+@contextmanager
+def writes_refused_as(error, integrity_reason: str):
+    """A service's refusal, or the database's (a row someone added meanwhile), as the
+    report's one ``error(line, column, code, reason)``: raised as ``WriteFailed`` after a
+    savepoint of its own rolled back, so that PostgreSQL's transaction stays usable until
+    the library rolls it all back."""
+    try:
+        with transaction.atomic():
+            yield
+    except ActionRefused as exc:
+        raise WriteFailed(error(None, "", "refused", exc.message)) from exc
+    except IntegrityError as exc:
+        raise WriteFailed(error(None, "", "write_failed", integrity_reason)) from exc
 
 
 def _same_phone(stored, read) -> bool:

@@ -19,16 +19,14 @@ import functools
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from import_export.fields import Field
 from import_export.instance_loaders import BaseInstanceLoader
 
 from accounts.models import Community
-from core.errors import ActionRefused
 from core.excel import FIRST_DATA_LINE as FIRST_DATA_LINE
 from core.excel import check_headers
-from core.excel_resources import ExcelModelResource, WriteFailed
+from core.excel_resources import ExcelModelResource, WriteFailed, writes_refused_as
 from core.excel_widgets import (
     CellError,
     ChoiceWidget,
@@ -557,7 +555,13 @@ class OrganizationResource(ExcelModelResource):
         )
 
     def write_creates(self, instances):
-        with _refusals():
+        with writes_refused_as(
+            RowError,
+            _(
+                "The database refused the new organizations (someone may have added the "
+                "same code or name meanwhile); nothing was written. Import the file again."
+            ),
+        ):
             services.organizations_bulk_create(
                 rows=[
                     {name: getattr(org, name) for name in FIELD_FOR_HEADER.values()}
@@ -568,38 +572,15 @@ class OrganizationResource(ExcelModelResource):
             )
 
     def write_updates(self, instances):
-        with _refusals(
-            _("The database refused this row; nothing was written. Import the file again.")
+        with writes_refused_as(
+            RowError,
+            _("The database refused this row; nothing was written. Import the file again."),
         ):
             services.organizations_bulk_update(
                 changes=[(org, org._excel_changes) for org in instances],
                 actor=self.actor,
                 evidence=[{"source": "excel_import", "line": org._excel_line} for org in instances],
             )
-
-
-class _refusals:
-    """A service's refusal as the report's one error, in a savepoint of its own so that
-    PostgreSQL's transaction stays usable until the library rolls it all back."""
-
-    def __init__(self, integrity_reason: str | None = None):
-        self.integrity_reason = integrity_reason
-        self.atomic = transaction.atomic()
-
-    def __enter__(self):
-        self.atomic.__enter__()
-
-    def __exit__(self, kind, exc, traceback):
-        self.atomic.__exit__(kind, exc, traceback)
-        if isinstance(exc, ActionRefused):
-            raise WriteFailed(RowError(None, "", "refused", exc.message)) from exc
-        if isinstance(exc, IntegrityError):
-            reason = self.integrity_reason or _(
-                "The database refused the new organizations (someone may have added the "
-                "same code or name meanwhile); nothing was written. Import the file again."
-            )
-            raise WriteFailed(RowError(None, "", "write_failed", reason)) from exc
-        return False
 
 
 class _RowByRowLoader(OrganizationLoader):

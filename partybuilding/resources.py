@@ -21,7 +21,6 @@ organization is found by its name in the street, which must then be unambiguous.
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 from import_export.fields import Field
@@ -29,9 +28,8 @@ from import_export.instance_loaders import BaseInstanceLoader
 from import_export.resources import ModelResource
 
 from core.decisions import Decision
-from core.errors import ActionRefused
 from core.excel import check_headers
-from core.excel_resources import ExcelModelResource, WriteFailed
+from core.excel_resources import ExcelModelResource, writes_refused_as
 from core.excel_widgets import (
     CellError,
     CellWidget,
@@ -510,14 +508,23 @@ class PartyMemberResource(ExcelModelResource):
             instance, EDITABLE_FIELDS, relations={"organization"}, phones={"phone"}
         )
 
+    def _writes_refused(self):
+        return writes_refused_as(
+            RowError,
+            _(
+                "The database refused the members (someone may have added the same ID "
+                "number meanwhile); nothing was written. Import the file again."
+            ),
+        )
+
     def write_creates(self, instances):
-        with _refusals():
+        with self._writes_refused():
             members_bulk_create(
                 rows=[member._excel_values for member in instances], actor=self.actor
             )
 
     def write_updates(self, instances):
-        with _refusals():
+        with self._writes_refused():
             members_bulk_update(
                 changes=[(member, member._excel_changes) for member in instances],
                 actor=self.actor,
@@ -537,32 +544,6 @@ class PartyMemberResource(ExcelModelResource):
     def dehydrate_organization_code(self, member):
         org = member.organization
         return (org.uscc or org.filing_number or "") if org else ""
-
-
-class _refusals:
-    """A service's refusal as the report's one error, in a savepoint of its own."""
-
-    def __enter__(self):
-        self.atomic = transaction.atomic()
-        self.atomic.__enter__()
-
-    def __exit__(self, kind, exc, traceback):
-        self.atomic.__exit__(kind, exc, traceback)
-        if isinstance(exc, ActionRefused):
-            raise WriteFailed(RowError(None, "", "refused", exc.message)) from exc
-        if isinstance(exc, IntegrityError):
-            raise WriteFailed(
-                RowError(
-                    None,
-                    "",
-                    "write_failed",
-                    _(
-                        "The database refused the members (someone may have added the same ID "
-                        "number meanwhile); nothing was written. Import the file again."
-                    ),
-                )
-            ) from exc
-        return False
 
 
 # --- The coverage matrix (export only) ----------------------------------------------------
