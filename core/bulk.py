@@ -1,6 +1,8 @@
 """Bulk writes of already-validated rows (an Excel import's updates), the same way in
 every app: the rows locked in primary-key order, in batches of ``BULK_BATCH``."""
 
+from core.decisions import refuse_unless
+
 BULK_BATCH = 1000
 
 
@@ -14,6 +16,17 @@ def fields_changed(changes, editable) -> set[str]:
             raise TypeError(f"not editable here: {sorted(unknown)}")
         fields |= set(change)
     return fields
+
+
+def refuse_unless_each(rows, decide, *, key) -> None:
+    """``refuse_unless(decide(row))`` once per distinct ``key(row)``: one permission check
+    stands for every row of the same community, branch, ... (a bulk write of thousands of
+    rows asks a handful of times)."""
+    checked = set()
+    for row in rows:
+        if key(row) not in checked:
+            refuse_unless(decide(row))
+            checked.add(key(row))
 
 
 def lock_rows(queryset, changes) -> dict:

@@ -5,7 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.bulk import BULK_BATCH, fields_changed, lock_rows
+from core.bulk import BULK_BATCH, fields_changed, lock_rows, refuse_unless_each
 from core.decisions import refuse_unless
 from core.fields import name_taken_by
 from core.identifiers import (
@@ -235,13 +235,10 @@ def organization_add_leader(*, organization: Organization, user) -> None:
 
 def _refuse_outside_communities(actor, orgs) -> None:
     """One permission check per community stands for every row of that community."""
-    if actor is None:
-        return
-    checked = set()
-    for org in orgs:
-        if org.community_id not in checked:
-            refuse_unless(can_edit_organization(actor, org))
-            checked.add(org.community_id)
+    if actor is not None:
+        refuse_unless_each(
+            orgs, lambda org: can_edit_organization(actor, org), key=lambda org: org.community_id
+        )
 
 
 @transaction.atomic

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.roles import is_street_staff
-from core.bulk import BULK_BATCH, fields_changed, lock_rows
+from core.bulk import BULK_BATCH, fields_changed, lock_rows, refuse_unless_each
 from core.dates import human_date
 from core.decisions import ALLOWED, Decision, deny, refuse_unless
 from core.errors import ActionRefused
@@ -367,11 +367,9 @@ def _check_transfer_date(member: PartyMember, on: datetime.date) -> None:
 
 
 def _refuse_outside_branches(actor, branches) -> None:
-    checked = set()
-    for branch in branches:
-        if branch.pk not in checked:
-            refuse_unless(can_manage_members(actor, branch))
-            checked.add(branch.pk)
+    refuse_unless_each(
+        branches, lambda branch: can_manage_members(actor, branch), key=lambda branch: branch.pk
+    )
 
 
 @transaction.atomic
