@@ -24,6 +24,7 @@ from accounts.forms import AccountCreateForm
 from accounts.power import can_change_access, can_create_account, can_manage_account
 from accounts.roles import Role
 from accounts.selectors import account_timeline, care_account_for, care_accounts, role_labels
+from core.forms import add_refusal
 
 PAGE_SIZE = 50
 STAFF = (Role.STREET_ADMIN,)
@@ -83,14 +84,8 @@ def account_create(request):
                 community=data["community"],
                 organization=data["organization"],
             )
-        except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                for field, errors in error.error_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, error)
-        except PermissionDenied as error:
-            form.add_error(None, str(error))
+        except (ValidationError, PermissionDenied) as error:
+            add_refusal(form, error)
         else:
             messages.success(
                 request,

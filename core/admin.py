@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 
 from core.errors import ActionRefused
+from core.errors import refusal_text as refusal_text  # the admins' name for it
 
 
 def adopt(obj, created) -> None:
@@ -28,12 +29,6 @@ def adopt(obj, created) -> None:
         setattr(obj, field.attname, getattr(created, field.attname))
     obj._state.adding = False
     obj._state.db = created._state.db
-
-
-def refusal_text(exc: Exception) -> str:
-    if isinstance(exc, ValidationError):
-        return " ".join(exc.messages)
-    return getattr(exc, "message", None) or str(exc)
 
 
 def run_each(modeladmin, request, rows, action, done_message, *, label=str) -> list[Exception]:

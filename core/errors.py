@@ -1,3 +1,6 @@
+from django.core.exceptions import ValidationError
+
+
 class ActionRefused(Exception):
     """A service refused an action for a reason the user can act on.
 
@@ -12,3 +15,11 @@ class ActionRefused(Exception):
 
     def __str__(self):
         return self.message
+
+
+def refusal_text(exc: Exception) -> str:
+    """A service's refusal in words: an ActionRefused's message, a ValidationError's
+    messages joined, anything else (PermissionDenied) as it reads."""
+    if isinstance(exc, ValidationError):
+        return " ".join(exc.messages)
+    return getattr(exc, "message", None) or str(exc)

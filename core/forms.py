@@ -1,7 +1,9 @@
 """The base of every portal form: date and number inputs a browser can show again."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 
+from core.errors import refusal_text
 from core.widgets import DateInput, NumberInput
 
 
@@ -41,3 +43,15 @@ class PortalForm(PortalFormMixin, forms.Form):
 
 class PortalModelForm(PortalFormMixin, forms.ModelForm):
     pass
+
+
+def add_refusal(form: forms.BaseForm, exc: Exception) -> None:
+    """A service's refusal on the form that asked for the write: a ValidationError's errors
+    on their fields (on the form itself for a field the form does not have), anything else
+    (``ActionRefused``, ``PermissionDenied``, a message without fields) as the form's own
+    error."""
+    if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, refusal_text(exc))

@@ -17,6 +17,7 @@ from accounts.roles import Role, holds_role, is_street_staff
 from accounts.scoping import get_visible_or_404
 from core.certified import certified_download
 from core.errors import ActionRefused
+from core.forms import add_refusal
 from core.http import redirect_after_post
 from evaluation import permissions as perms
 from evaluation.forms import (
@@ -65,11 +66,6 @@ from evaluation.tasks import freeze_report
 from evaluation.workflows import AssignmentStatus, CycleStatus, ReviewStatus
 from incubation.models import Organization
 from incubation.workflows import EXIT_STAGES
-
-
-def _form_errors(form, exc: ValidationError) -> None:
-    for field, errors in exc.message_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
 
 
 @login_required
@@ -208,10 +204,8 @@ def review_detail(request, pk):
                     messages.success(request, _("Review submitted."))
                 else:
                     messages.success(request, _("Draft saved."))
-            except ValidationError as exc:
-                _form_errors(form, exc)
-            except ActionRefused as exc:
-                form.add_error(None, exc.message)
+            except (ValidationError, ActionRefused) as exc:
+                add_refusal(form, exc)
             else:
                 return redirect_after_post(request, "evaluation:review", pk=review.pk)
     is_staff = is_street_staff(user)
@@ -460,10 +454,8 @@ def score(request, pk):
                 else:
                     messages.success(request, _("Scores saved."))
                 return redirect("evaluation:score", pk=assignment.pk)
-        except ValidationError as exc:
-            _form_errors(form, exc)
-        except ActionRefused as exc:
-            form.add_error(None, exc.message)
+        except (ValidationError, ActionRefused) as exc:
+            add_refusal(form, exc)
     context = {
         "assignment": assignment,
         "review": review,

@@ -15,6 +15,7 @@ from accounts.roles import STAFF_ROLES, Role, has_role, holds_role
 from accounts.scoping import get_visible_or_404
 from core.certified import certified_download
 from core.errors import ActionRefused
+from core.forms import add_refusal
 from core.http import redirect_after_post
 from funding import permissions, selectors
 from funding.agreements import agreement_bytes, agreement_filename, agreement_pending
@@ -197,8 +198,7 @@ def application_edit(request, pk):
                 )
             except ValidationError as exc:
                 if hasattr(exc, "error_dict"):
-                    for field, errors in exc.message_dict.items():
-                        form.add_error(field if field in form.fields else None, errors)
+                    add_refusal(form, exc)
                 else:
                     formset._non_form_errors = formset.error_class(_errors(exc))
             except ActionRefused as exc:

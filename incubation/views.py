@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.scoping import get_visible_or_404
 from core.errors import ActionRefused
+from core.forms import add_refusal
 from core.http import redirect_after_post
 from core.identifiers import mask_phone
 from incubation.checkpoints import CHECKPOINT_DESCRIPTIONS
@@ -76,11 +77,8 @@ def organization_contact_edit(request, pk):
                 actor=request.user,
                 **{field: form.cleaned_data[field] for field in ContactForm.Meta.fields},
             )
-        except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        except ActionRefused as exc:
-            form.add_error(None, exc.message)
+        except (ValidationError, ActionRefused) as exc:
+            add_refusal(form, exc)
         else:
             messages.success(request, _("Contact details saved."))
             return redirect("incubation:organization", pk=org.pk)
