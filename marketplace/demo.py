@@ -15,6 +15,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from incubation.models import Organization
+from marketplace.categories import seed_default_categories
 from marketplace.choices import (
     AgeBand,
     ClaimTarget,
@@ -47,6 +48,7 @@ from marketplace.workflows import (
 
 WISHES_FULFILLED = 850
 PROJECTS_MATCHED = 340
+SOCIAL_FUNDS_YUAN = 15_360_000  # what the ledgers add up to (whole yuan, rounded down)
 YEARS = (2021, 2022, 2023, 2024, 2025, 2026)
 
 WISH_TITLES = [
@@ -117,6 +119,7 @@ def seed_marketplace(street, users) -> dict[str, int]:
         .order_by("pk")
         .only("pk", "community_id")
     )
+    seed_default_categories()  # in place unless a database was emptied after migrating
     categories = {c.code: c for c in Category.objects.all()}
     leaves = [c for c in categories.values() if c.parent_id]
     resources = _seed_resources(street, rng, organizations, communities, leaves)
@@ -290,22 +293,26 @@ def _seed_project_history(rng, today, communities, organizations, leaves, resour
             for n, p in enumerate(projects)
         ]
     )
-    lines = []
+    # Each project's ledger has one to three lines of random size; the sizes are scaled so
+    # that the street's ledgers add up to the hub's published "more than 15 million".
+    plan = []
     sources = list(FUNDERS)
     for n, project in enumerate(projects):
         for k in range(rng.randint(1, 3)):
-            source = sources[(n + k) % len(sources)]
-            amount = Decimal(rng.randrange(12_000, 36_000))
-            lines.append(
-                FundCommitment(
-                    project=project,
-                    source=source,
-                    funder=rng.choice(FUNDERS[source]),
-                    amount=amount,
-                    committed_on=project.starts_on,
-                    in_kind_description="米面油等生活物资" if source == FundSource.IN_KIND else "",
-                )
+            plan.append((project, sources[(n + k) % len(sources)], rng.randrange(8, 32)))
+    unit = SOCIAL_FUNDS_YUAN / sum(weight for _p, _s, weight in plan)
+    lines = []
+    for project, source, weight in plan:
+        lines.append(
+            FundCommitment(
+                project=project,
+                source=source,
+                funder=rng.choice(FUNDERS[source]),
+                amount=Decimal(int(weight * unit)),
+                committed_on=project.starts_on,
+                in_kind_description="米面油等生活物资" if source == FundSource.IN_KIND else "",
             )
+        )
     FundCommitment.objects.bulk_create(lines)
 
 

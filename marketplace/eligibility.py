@@ -35,6 +35,8 @@ def claim_refusals(item, *, organization=None, party_member=None) -> list[str]:
     """Why this claimant may not claim ``item`` (empty: they may)."""
     reasons = item_refusals(item)
     if organization is not None:
+        if organization.community.street_id != item.community.street_id:
+            reasons.append(_("%(org)s serves another street") % {"org": organization.name})
         reasons += [
             _("%(org)s is %(reason)s") % {"org": organization.name, "reason": reason}
             for reason in blocking_reasons(organization, "claim")

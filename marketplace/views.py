@@ -62,13 +62,7 @@ def home(request):
     """What the signed-in person may claim, and their claims."""
     user = request.user
     organizations, member = _my_claimants(user)
-    communities = {org.community_id for org in organizations}
-    if member is not None:
-        communities |= set(
-            member.community_registrations.filter(ended_on__isnull=True).values_list(
-                "community_id", flat=True
-            )
-        )
+    communities = _claimable_communities(organizations, member)
     needs = (
         Need.objects.filter(status=ListingStatus.LISTED, community_id__in=communities)
         .select_related("community", "category")
@@ -143,14 +137,28 @@ def resource_offer(request):
     )
 
 
+def _claimable_communities(organizations, member) -> set[int]:
+    communities = {org.community_id for org in organizations}
+    if member is not None:
+        communities |= set(
+            member.community_registrations.filter(ended_on__isnull=True).values_list(
+                "community_id", flat=True
+            )
+        )
+    return communities
+
+
 @require_POST
 @login_required
 def claim_item(request, kind, pk):
+    """Claim a need or a wish of a community the person serves. Anything else — another
+    community's item, or an account that claims for nobody — is the 404 of a missing id."""
     model = {"need": Need, "wish": Wish}.get(kind)
     if model is None:
         raise Http404
-    item = get_object_or_404(model, pk=pk)
     organizations, member = _my_claimants(request.user)
+    communities = _claimable_communities(organizations, member)
+    item = get_object_or_404(model, pk=pk, community_id__in=communities)
     organization = None
     if request.POST.get("organization"):
         organization = next(
@@ -158,6 +166,8 @@ def claim_item(request, kind, pk):
         )
         if organization is None:
             raise Http404
+    elif member is None:
+        organization = organizations[0]
     try:
         claim = claim_create(
             item=item,

@@ -18,13 +18,14 @@ from evaluation.demo import seed_evaluation
 from funding.demo import seed_funding
 from incubation.demo import seed_organizations, walk_organizations
 from incubation.models import Organization, Pairing
+from marketplace.demo import seed_marketplace
 from partybuilding.demo import party_counts, seed_party
 
-STEPS = 8
+STEPS = 9
 
 
 class _Progress:
-    """Prints "[3/8] 党建: 36 个支部, 326 名党员 … 2.1 s" after each step."""
+    """Prints "[3/9] 党建: 36 个支部, 326 名党员 … 2.1 s" after each step."""
 
     def __init__(self, report: Callable[[str], None] | None):
         self.report = report
@@ -87,6 +88,18 @@ def seed_demo(progress: Callable[[str], None] | None = None) -> dict[str, int]:
             "funded": funding.get("grant_projects_funded", 0),
         }
     )
+    market = seed_marketplace(street, users)
+    steps.done(
+        _(
+            "Marketplace: %(wishes)d micro-wishes fulfilled, %(projects)d projects matched, "
+            "%(funds)s yuan of social funds"
+        )
+        % {
+            "wishes": market["market_wishes_fulfilled"],
+            "projects": market["market_projects_matched"],
+            "funds": f"{market['market_social_funds_yuan']:,}",
+        }
+    )
     work = seed_this_years_work(street, users)
     steps.done(
         _(
@@ -109,6 +122,7 @@ def seed_demo(progress: Callable[[str], None] | None = None) -> dict[str, int]:
         **party,
         **evaluation,
         **funding,
+        **market,
         **work,
         "notifications": sent,
     }

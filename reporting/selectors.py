@@ -20,6 +20,7 @@ from funding import selectors as funding_selectors
 from incubation.choices import Grade, GrowthLevel, LegalStatus
 from incubation.models import Organization, Pairing
 from incubation.workflows import LIFECYCLE_STAGES
+from marketplace.selectors import marketplace_figures
 from partybuilding.choices import DevelopmentStage, PartyOrgKind
 from partybuilding.models import Development, PartyActivity, PartyMember, PartyOrganization
 from partybuilding.selectors import coverage_rates, cross_appointments, in_register
@@ -141,6 +142,7 @@ def headline_figures(
             date__year=today.year, date__lte=today
         ).count(),
         **funding_selectors.headline_figures(street=street, community=community, today=today),
+        **marketplace_figures(street=street, community=community),
     }
 
 

@@ -95,6 +95,14 @@ def dashboard(request):
             "compliance_url": reverse("partybuilding:compliance"),
             "pairings_url": reverse("admin:incubation_pairing_changelist")
             + "?ended_on__isnull=True",
+            "wishes_url": reverse("admin:marketplace_wish_changelist") + "?status=confirmed",
+            "projects_url": reverse("admin:marketplace_project_changelist")
+            + "?status__in=matched,delivering,completed",
+            "needs_url": reverse("admin:marketplace_need_changelist")
+            + "?status__in=listed,fulfilled",
+            "resources_url": reverse("admin:marketplace_resource_changelist") + "?status=listed",
+            "claims_url": reverse("admin:marketplace_claim_changelist")
+            + "?status__in=claimed,in_progress",
         },
     )
 

@@ -231,6 +231,103 @@ def build_job(tenant) -> dict:
     return {"pk": job.pk}
 
 
+# --- Marketplace -----------------------------------------------------------------------------
+
+
+def _market_need(tenant):
+    from marketplace.categories import seed_default_categories
+    from tests.marketplace.test_claims import _need
+
+    seed_default_categories()
+    return _need(tenant)
+
+
+def build_market_need(tenant) -> dict:
+    return {"pk": _market_need(tenant).pk}
+
+
+def build_market_claimable(tenant) -> dict:
+    return {"kind": "need", "pk": _market_need(tenant).pk}
+
+
+def _market_resource(tenant, need):
+    from marketplace.choices import ProviderKind
+    from marketplace.services import listings
+
+    resource = listings.resource_create(
+        street=tenant.street,
+        actor=tenant.street_admin,
+        provider_kind=ProviderKind.VOLUNTEER_TEAM,
+        team_name="爱心志愿队",
+        title="送餐上门",
+        category=need.category,
+        communities=[tenant.community],
+    )
+    return listings.resource_review(resource=resource, actor=tenant.street_admin, approved=True)
+
+
+def build_market_match(tenant) -> dict:
+    need = _market_need(tenant)
+    _market_resource(tenant, need)
+    return {"pk": need.pk}
+
+
+def _market_claim(tenant):
+    from marketplace.services.claims import claim_create
+    from tests.marketplace.test_claims import _managed
+
+    return claim_create(
+        item=_market_need(tenant), actor=tenant.leader, organization=_managed(tenant.org)
+    )
+
+
+def build_market_claim(tenant) -> dict:
+    return {"pk": _market_claim(tenant).pk}
+
+
+def _market_resource_of(tenant):
+    from marketplace.models import Resource
+
+    return Resource.objects.filter(street=tenant.street).order_by("pk").first()
+
+
+def _market_wish(tenant):
+    from marketplace.categories import seed_default_categories
+    from tests.marketplace.test_claims import _wish
+
+    seed_default_categories()
+    return _wish(tenant)
+
+
+def _market_project(tenant):
+    from marketplace.services.listings import match_need
+
+    need = _market_need(tenant)
+    return match_need(
+        need=need, resource=_market_resource(tenant, need), actor=tenant.community_staff
+    )
+
+
+def _market_batch(tenant):
+    from marketplace.services.listings import batch_create
+
+    return batch_create(
+        street=tenant.street,
+        community=tenant.community,
+        kind="needs",
+        title="a需求清单",
+        period_start=datetime.date(2026, 12, 1),
+        period_end=datetime.date(2026, 12, 31),
+        actor=tenant.community_staff,
+    )
+
+
+def _market_partner(tenant):
+    from marketplace.models import PartnerUnit
+
+    return PartnerUnit.objects.create(street=tenant.street, name="a共建单位")
+
+
 # --- Accounts --------------------------------------------------------------------------------
 
 
@@ -339,6 +436,25 @@ REGISTRY: dict[str, ObjectUrl] = {
     "funding:application_action": _staff_page(build_approve_action, 302),
     "funding:tranche_pay": _staff_page(build_tranche, 302),
     "funding:organization_grants": _staff_page(build_organization),
+    # marketplace: the claimant's leader opens the claim; the community's and street's
+    # staff too (marketplace.models.ClaimQuerySet). A leader of another organization of
+    # the same community may claim the same need (a second claim is refused with a
+    # message, 302); everyone else claims for nobody here and gets 404.
+    "marketplace:claim": ObjectUrl(build_market_claim, "leader", 200),
+    "marketplace:claim_item": ObjectUrl(
+        build_market_claimable,
+        "leader",
+        302,
+        intra=MappingProxyType({"other_leader": 302}),
+    ),
+    # marketplace staff pages (role_required: other roles get the 404 of a missing id).
+    "marketplace:need": ObjectUrl(build_market_need, "street_admin", 200),
+    "marketplace:need_match": ObjectUrl(
+        build_market_match,
+        "street_admin",
+        302,
+        data=lambda t: {"resource": getattr(_market_resource_of(t), "pk", 0)},
+    ),
     # jobs: street-wide rows, seen by the street's admins and whoever started the job
     # (community staff have no street path, so no job of their street either).
     "jobs:detail": ObjectUrl(build_job, "street_admin", 200),
@@ -547,6 +663,13 @@ ADMIN_BUILDERS: dict[str, Callable[[object], object]] = {
     "funding.GrantCall": lambda t: make_call(t),
     "funding.Application": lambda t: make_draft(make_call(t), make_eligible(t.org), t.leader),
     "reporting.PeriodicReport": _periodic_report,
+    "marketplace.ListBatch": _market_batch,
+    "marketplace.Need": _market_need,
+    "marketplace.Resource": lambda t: _market_resource(t, _market_need(t)),
+    "marketplace.PartnerUnit": _market_partner,
+    "marketplace.Project": _market_project,
+    "marketplace.Wish": _market_wish,
+    "marketplace.Claim": _market_claim,
     "audit.AuditEntry": lambda t: AuditEntry.objects.create(
         actor=t.street_admin,
         actor_name=t.street_admin.username,
@@ -564,6 +687,8 @@ ADMIN_BUILDERS: dict[str, Callable[[object], object]] = {
 # staff of the other community.
 ADMIN_STREET_WIDE = {
     "accounts.Street",
+    "marketplace.PartnerUnit",
+    "marketplace.Resource",
     "funding.Fund",
     "funding.Donation",
     "funding.FundSpending",
@@ -582,6 +707,7 @@ ADMIN_SCOPED_BY_HAND = {"partybuilding.MemberTransfer", "partybuilding.Developme
 
 # Registered admins that hold no tenant data, so nothing to scope.
 ADMIN_NOT_TENANT = {
+    "marketplace.Category": "the service category tree, the same for every street",
     "auth.Group": "roles are global groups; only superusers manage them",
     "axes.AccessAttempt": "login-throttling log (django-axes), superusers only",
     "axes.AccessLog": "login log (django-axes), superusers only",
