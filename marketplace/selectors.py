@@ -7,6 +7,7 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.db.models import Avg, Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -60,29 +61,114 @@ def marketplace_figures(*, street=None, community=None) -> dict:
     }
 
 
-def public_wishes(*, community=None):
-    """The wish wall: what a resident may see, newest first, nothing that identifies."""
+def public_wishes(*, community_id: int | None = None):
+    """The wish wall's rows: what a resident may see, newest first, nothing that
+    identifies the person (the beneficiary record is never joined)."""
     qs = Wish.objects.filter(status__in=PUBLIC_WISH_STATUSES)
-    if community is not None:
-        qs = qs.filter(community=community)
-    return (
-        qs.select_related("community", "category", "category__parent")
-        .only(
-            "pk",
-            "alias",
-            "age_band",
-            "target_group",
-            "title",
-            "description",
-            "value",
-            "status",
-            "published_at",
-            "community__name",
-            "category__name",
-            "category__parent__name",
+    if community_id is not None:
+        qs = qs.filter(community_id=community_id)
+    return qs.order_by("-published_at", "-pk")
+
+
+# Public pages read their rows through the cache: a surge of residents opening the wall
+# costs the database one query set a minute, whoever they are (a cached *page* would not
+# serve visitors without a cookie, and would carry another visitor's CSRF token).
+PUBLIC_CACHE_SECONDS = 60
+WALL_PAGE_SIZE = 60
+
+
+def _cached(key: str, build):
+    data = cache.get(key)
+    if data is None:
+        data = build()
+        cache.set(key, data, PUBLIC_CACHE_SECONDS)
+    return data
+
+
+def public_wall(*, community_id: int | None = None, page: int = 1) -> dict:
+    """One page of the wish wall as plain values, with the communities that have wishes
+    on it and the totals the header shows."""
+
+    def build():
+        qs = public_wishes(community_id=community_id)
+        total = qs.count()
+        start = (page - 1) * WALL_PAGE_SIZE
+        rows = list(
+            qs.values(
+                "pk",
+                "alias",
+                "age_band",
+                "title",
+                "description",
+                "value",
+                "status",
+                "community__name",
+                "category__name",
+            )[start : start + WALL_PAGE_SIZE]
         )
-        .order_by("-published_at", "-pk")
-    )
+        communities = list(
+            Wish.objects.filter(status__in=PUBLIC_WISH_STATUSES)
+            .values("community_id", "community__name")
+            .annotate(n=Count("pk"))
+            .order_by("community__name")
+        )
+        fulfilled = Wish.objects.filter(status=WishStatus.CONFIRMED)
+        if community_id is not None:
+            fulfilled = fulfilled.filter(community_id=community_id)
+        return {
+            "rows": rows,
+            "total": total,
+            "pages": max(1, -(-total // WALL_PAGE_SIZE)),
+            "communities": communities,
+            "fulfilled": fulfilled.count(),
+        }
+
+    return _cached(f"market:wall:{community_id or 0}:{page}", build)
+
+
+def public_lists() -> dict:
+    """The three published lists (三张清单) as plain values: listed needs and resources of
+    published batches and street-wide lists, and matched projects with their funds. A
+    party member offering a resource is shown as 党员, never by name."""
+
+    def build():
+        needs = list(
+            Need.objects.filter(status=ListingStatus.LISTED)
+            .order_by("window_end", "pk")
+            .values(
+                "pk",
+                "title",
+                "description",
+                "window_start",
+                "window_end",
+                "community__name",
+                "category__name",
+                "target_group",
+            )[:100]
+        )
+        resources = list(
+            Resource.objects.filter(status=ListingStatus.LISTED)
+            .order_by("-listed_at", "pk")
+            .values(
+                "pk",
+                "title",
+                "provider_kind",
+                "organization__name",
+                "partner_unit__name",
+                "team_name",
+                "category__name",
+                "capacity_per_month",
+            )[:100]
+        )
+        projects = list(
+            Project.objects.filter(status__in=MATCHED_PROJECT_STATUSES)
+            .order_by("-matched_at", "-pk")
+            .values("pk", "title", "status", "community__name", "beneficiaries")
+            .annotate(funds=Sum("funds__amount"))[:100]
+        )
+        return {"needs": needs, "resources": resources, "projects": projects}
+
+    return _cached("market:lists", build)
 
 
 @dataclass

@@ -7,6 +7,7 @@ app_name = "marketplace"
 urlpatterns = [
     path("", views.home, name="home"),
     path("wishes/", views.wish_wall, name="wish_wall"),
+    path("lists/", views.public_lists, name="lists"),
     path("claim/<str:kind>/<int:pk>/", views.claim_item, name="claim_item"),
     path("claims/<int:pk>/", views.claim_detail, name="claim"),
     path("offer/", views.resource_offer, name="resource_offer"),

@@ -9,7 +9,6 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import cache_page
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import Community
@@ -17,37 +16,75 @@ from core.admin import refusal_text
 from core.errors import ActionRefused
 from incubation.models import Organization
 from marketplace import selectors
-from marketplace.choices import ProviderKind
+from marketplace.choices import AgeBand, ProviderKind, TargetGroup
 from marketplace.forms import ResourceOfferForm
 from marketplace.models import Claim, Need, Wish
 from marketplace.permissions import can_manage_community, can_see_beneficiary
 from marketplace.services.claims import claim_create, claim_transition
 from marketplace.services.listings import resource_create
-from marketplace.workflows import LIVE_CLAIM_STATUSES, ClaimStatus, ListingStatus, WishStatus
+from marketplace.workflows import (
+    LIVE_CLAIM_STATUSES,
+    ClaimStatus,
+    ListingStatus,
+    ProjectStatus,
+    WishStatus,
+)
 
-# The public pages change when staff publish; a minute of caching keeps a surge of
-# residents off the database.
-PUBLIC_CACHE_SECONDS = 60
+
+def _positive_int(raw) -> int | None:
+    try:
+        value = int(raw)
+    except (TypeError, ValueError):
+        return None
+    return value if value > 0 else None
 
 
 @require_GET
-@cache_page(PUBLIC_CACHE_SECONDS)
 def wish_wall(request):
     """Public: the micro-wishes on the wall, by community — alias, age band, category and
     value only."""
-    community = None
-    if request.GET.get("community"):
-        try:
-            community = Community.objects.get(pk=int(request.GET["community"]))
-        except (ValueError, Community.DoesNotExist):
-            community = None
-    wishes = list(selectors.public_wishes(community=community)[:200])
+    community_id = _positive_int(request.GET.get("community"))
+    page = _positive_int(request.GET.get("page")) or 1
+    wall = selectors.public_wall(community_id=community_id, page=page)
+    ages = dict(AgeBand.choices)
+    statuses = dict(WishStatus.choices)
+    rows = [
+        {**row, "age": ages.get(row["age_band"], ""), "state": statuses.get(row["status"], "")}
+        for row in wall["rows"]
+    ]
     context = {
-        "wishes": wishes,
-        "community": community,
-        "communities": Community.objects.order_by("street", "name").only("pk", "name"),
+        **wall,
+        "rows": rows,
+        "community_id": community_id,
+        "page": page,
+        "previous_page": page - 1 if page > 1 else None,
+        "next_page": page + 1 if page < wall["pages"] else None,
     }
     return render(request, "marketplace/wish_wall.html", context)
+
+
+@require_GET
+def public_lists(request):
+    """Public: the three lists (三张清单) — needs, resources and matched projects."""
+    lists = selectors.public_lists()
+    kinds = dict(ProviderKind.choices)
+    groups = dict(TargetGroup.choices)
+    statuses = dict(ProjectStatus.choices)
+    resources = [
+        {
+            **row,
+            "provider": row["organization__name"]
+            or row["partner_unit__name"]
+            or row["team_name"]
+            or kinds.get(row["provider_kind"], ""),
+            "kind": kinds.get(row["provider_kind"], ""),
+        }
+        for row in lists["resources"]
+    ]
+    needs = [{**row, "group": groups.get(row["target_group"], "")} for row in lists["needs"]]
+    projects = [{**row, "state": statuses.get(row["status"], "")} for row in lists["projects"]]
+    context = {"needs": needs, "resources": resources, "projects": projects}
+    return render(request, "marketplace/lists.html", context)
 
 
 def _my_claimants(user):
