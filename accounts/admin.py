@@ -1,5 +1,5 @@
 from django.contrib import admin, messages
-from django.contrib.admin.options import IS_POPUP_VAR, IncorrectLookupParameters
+from django.contrib.admin.options import IS_POPUP_VAR
 from django.contrib.admin.utils import unquote
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
@@ -36,6 +36,7 @@ from accounts.services import (
     user_set_superuser,
     user_update_profile,
 )
+from core.admin import ByIdListFilter
 
 
 class ScopedAdminMixin:
@@ -52,24 +53,16 @@ class ScopedAdminMixin:
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-class VisibleCommunityFilter(admin.SimpleListFilter):
+class VisibleCommunityFilter(ByIdListFilter):
     """A community filter that lists only the communities the user may see (the stock
     related filter would list every street's communities)."""
 
     title = _("community")
     parameter_name = "community"
-    community_lookup = "community"
+    lookup = "community"
 
     def lookups(self, request, model_admin):
         return [(c.pk, c.name) for c in Community.objects.visible_to(request.user)]
-
-    def queryset(self, request, queryset):
-        if self.value():
-            # A hand-typed ?community=abc is the admin's "invalid filter" (?e=1), not a 500.
-            if not (self.value().isascii() and self.value().isdigit()):
-                raise IncorrectLookupParameters(self.value())
-            return queryset.filter(**{f"{self.community_lookup}__pk": self.value()})
-        return queryset
 
 
 @admin.register(Street)

@@ -14,7 +14,8 @@ hooks and this mixin does the rest the same way in every app:
   transaction the admin wraps around the view rolls back whatever ran before.
 """
 
-from django.contrib import messages
+from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 
@@ -29,6 +30,21 @@ def adopt(obj, created) -> None:
         setattr(obj, field.attname, getattr(created, field.attname))
     obj._state.adding = False
     obj._state.db = created._state.db
+
+
+class ByIdListFilter(admin.SimpleListFilter):
+    """A list filter by the id of a related row (``lookup``, e.g. ``"community"`` or
+    ``"organization__community"``); subclasses list the choices the user may see. A
+    hand-typed ``?community=abc`` is the admin's "invalid filter" (``?e=1``), not a 500."""
+
+    lookup = ""
+
+    def queryset(self, request, queryset):
+        if self.value():
+            if not (self.value().isascii() and self.value().isdigit()):
+                raise IncorrectLookupParameters(self.value())
+            return queryset.filter(**{f"{self.lookup}__pk": self.value()})
+        return queryset
 
 
 def run_each(modeladmin, request, rows, action, done_message, *, label=str) -> list[Exception]:

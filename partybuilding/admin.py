@@ -6,7 +6,6 @@ street staff and superusers — in lists, on change pages and in exports."""
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
-from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.widgets import AdminDateWidget
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models import Count
@@ -16,7 +15,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.admin import ScopedAdminMixin, VisibleCommunityFilter
-from core.admin import EndedViaServiceMixin, ReadOnlyAdminMixin, ServiceAdminMixin, run_each
+from core.admin import (
+    ByIdListFilter,
+    EndedViaServiceMixin,
+    ReadOnlyAdminMixin,
+    ServiceAdminMixin,
+    run_each,
+)
 from core.identifiers import mask_id_number, mask_phone
 from partybuilding.admin_coverage import add_to_organization_admin
 from partybuilding.admin_excel import PartyMemberExcelAdminMixin
@@ -99,12 +104,12 @@ class MaskedPersonalDataMixin:
         return super().lookup_allowed(lookup, value, request)
 
 
-class VisibleBranchFilter(admin.SimpleListFilter):
+class VisibleBranchFilter(ByIdListFilter):
     """Branches the user sees (the stock related filter would list every street's)."""
 
     title = gettext_lazy("branch")
     parameter_name = "branch"
-    branch_lookup = "branch"
+    lookup = "branch"
 
     def branches(self, request, model_admin):
         return PartyOrganization.objects.visible_to(request.user).branches()
@@ -112,14 +117,6 @@ class VisibleBranchFilter(admin.SimpleListFilter):
     def lookups(self, request, model_admin):
         branches = self.branches(request, model_admin).order_by("name")
         return [(branch.pk, branch.name) for branch in branches.only("pk", "name")]
-
-    def queryset(self, request, queryset):
-        if self.value():
-            # A hand-typed ?branch=abc is the admin's "invalid filter" (?e=1), not a 500.
-            if not (self.value().isascii() and self.value().isdigit()):
-                raise IncorrectLookupParameters(self.value())
-            return queryset.filter(**{f"{self.branch_lookup}__pk": self.value()})
-        return queryset
 
 
 class MemberBranchFilter(VisibleBranchFilter):
@@ -132,7 +129,7 @@ class MemberBranchFilter(VisibleBranchFilter):
 
 
 class MemberCommunityFilter(VisibleCommunityFilter):
-    community_lookup = "organization__community"
+    lookup = "organization__community"
 
 
 # --- The tree -----------------------------------------------------------------------------
