@@ -96,6 +96,15 @@ def holds_role(user, role: str) -> bool:
     return role in roles_of(user)
 
 
+def is_leader_of(user, organization) -> bool:
+    """An organization leader (the role held in person) linked to ``organization``. An
+    account linked without the role (an evaluator who also leads, in a funding check) is
+    not one here; funding.permissions.leads asks for the link alone."""
+    return holds_role(user, Role.ORG_LEADER) and (
+        organization.leader_accounts.filter(pk=user.pk).exists()
+    )
+
+
 def is_street_staff(user) -> bool:
     """A superuser or a street admin (of any street): street-level decisions. ``None`` (the
     system) is not staff; predicates that let the system through say so themselves."""

@@ -6,7 +6,7 @@ import datetime
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.roles import Role, is_street_staff, roles_of
+from accounts.roles import is_leader_of, is_street_staff
 from core.dates import human_date
 from core.decisions import ALLOWED, Decision, deny
 from evaluation.workflows import EDITABLE_STATUSES, AssignmentStatus, CycleStatus, ReviewStatus
@@ -30,14 +30,6 @@ def _sees(user, review) -> bool:
     return Review.objects.visible_to(user).filter(pk=review.pk).exists()
 
 
-def leads(user, organization) -> bool:
-    return (
-        user is not None
-        and Role.ORG_LEADER in roles_of(user)
-        and organization.leader_accounts.filter(pk=user.pk).exists()
-    )
-
-
 def window_open(review, today: datetime.date | None = None) -> Decision:
     """The leader may write while the cycle is open and before the deadline, or before
     a staff-granted extension ends."""
@@ -56,7 +48,7 @@ def window_open(review, today: datetime.date | None = None) -> Decision:
 
 
 def can_start_review(user, cycle, organization, today=None) -> Decision:
-    if not leads(user, organization):
+    if not is_leader_of(user, organization):
         return deny(_("Only the organization's leader fills in its annual review."))
     if cycle.status != CycleStatus.OPEN:
         return deny(_("The %(year)s evaluation is not open.") % {"year": cycle.year})
@@ -64,7 +56,7 @@ def can_start_review(user, cycle, organization, today=None) -> Decision:
 
 
 def can_edit_review(user, review, today=None) -> Decision:
-    if not leads(user, review.organization):
+    if not is_leader_of(user, review.organization):
         return deny(_("Only the organization's leader fills in its annual review."))
     if review.status not in EDITABLE_STATUSES:
         return deny(

@@ -5,9 +5,9 @@ from django.utils.translation import gettext as _
 
 from accounts.roles import (
     STAFF_ROLES,
-    Role,
     has_role,
     is_community_staff_of,
+    is_leader_of,
     is_street_staff,
     is_street_staff_of,
     roles_of,
@@ -45,7 +45,7 @@ def can_edit_organization(user, org) -> Decision:
 
 def can_edit_contact(user, org) -> Decision:
     """Leaders keep their own contact details current; staff may too."""
-    if Role.ORG_LEADER in roles_of(user) and org.leader_accounts.filter(pk=user.pk).exists():
+    if is_leader_of(user, org):
         return ALLOWED
     return can_edit_organization(user, org)
 
@@ -81,7 +81,7 @@ def _documents_role_fits(user, org) -> bool:
         return True
     if is_community_staff_of(user, org.community_id):
         return True
-    return Role.ORG_LEADER in roles_of(user) and org.leader_accounts.filter(pk=user.pk).exists()
+    return is_leader_of(user, org)
 
 
 def can_view_documents(user, org) -> Decision:

@@ -12,6 +12,7 @@ from accounts.roles import (
     has_role,
     holds_role,
     is_community_staff_of,
+    is_leader_of,
     is_street_staff,
     is_street_staff_of,
 )
@@ -76,3 +77,11 @@ def test_role_required_can_refuse_superusers_a_page_of_a_role_held_in_person(
     assert powered(request).status_code == 200
     with pytest.raises(Http404):
         personal(request)
+
+
+def test_is_leader_of_wants_the_role_and_the_link(tenant):
+    assert is_leader_of(tenant.leader, tenant.org)
+    assert not is_leader_of(tenant.leader, tenant.other_org)
+    tenant.org.leader_accounts.add(tenant.evaluator)  # linked, but not a leader by role
+    assert not is_leader_of(tenant.evaluator, tenant.org)
+    assert not is_leader_of(None, tenant.org)
