@@ -26,7 +26,7 @@ from marketplace.workflows import BatchStatus, ClaimStatus, WishStatus
 
 @admin.register(Category)
 class CategoryAdmin(admin.ModelAdmin):
-    list_display = ("name", "parent", "code", "order")
+    list_display = ("name", "parent", "order")
     list_filter = ("parent",)
     search_fields = ("name", "code")
 
@@ -112,13 +112,17 @@ class NeedAdmin(ServiceAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
 
 @admin.register(Resource)
 class ResourceAdmin(ScopedAdminMixin, admin.ModelAdmin):
-    list_display = ("title", "provider_kind", "provider_name", "category", "status")
+    list_display = ("title", "provider_kind", "provider", "category", "status")
     list_filter = ("status", "provider_kind")
     search_fields = ("title", "skills")
     actions = ("approve",)
 
     def has_add_permission(self, request):
         return False  # offered through the portal or the services
+
+    @admin.display(description=_("offered by"))
+    def provider(self, obj):
+        return obj.provider_name
 
     @admin.action(description=_("Approve and list the selected resources"))
     def approve(self, request, queryset):
@@ -194,8 +198,16 @@ class WishAdmin(ScopedAdminMixin, admin.ModelAdmin):
 class ClaimEventInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = ClaimEvent
     extra = 0
-    fields = ("created_at", "actor", "from_value", "to_value", "note")
+    fields = ("created_at", "actor", "from_status", "to_status", "note")
     readonly_fields = fields
+
+    @admin.display(description=_("from"))
+    def from_status(self, event):
+        return event.from_label
+
+    @admin.display(description=_("to"))
+    def to_status(self, event):
+        return event.to_label
 
 
 @admin.register(Claim)

@@ -632,13 +632,28 @@ class Claim(TimeStampedModel):
 
     target = models.CharField(_("claimed item"), max_length=10, choices=ClaimTarget.choices)
     need = models.ForeignKey(
-        Need, on_delete=models.PROTECT, null=True, blank=True, related_name="claims"
+        Need,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="claims",
+        verbose_name=_("need"),
     )
     project = models.ForeignKey(
-        Project, on_delete=models.PROTECT, null=True, blank=True, related_name="claims"
+        Project,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="claims",
+        verbose_name=_("project"),
     )
     wish = models.ForeignKey(
-        Wish, on_delete=models.PROTECT, null=True, blank=True, related_name="claims"
+        Wish,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="claims",
+        verbose_name=_("micro-wish"),
     )
     # The item's community, kept on the claim for scoping and the staff board.
     community = models.ForeignKey(
@@ -755,6 +770,17 @@ class ClaimEvent(TimelineEvent):
     class Meta(TimelineEvent.Meta):
         verbose_name = _("claim event")
         verbose_name_plural = _("claim events")
+
+    def __str__(self):
+        return f"{self.from_label} → {self.to_label}"
+
+    @property
+    def from_label(self) -> str:
+        return ClaimStatus(self.from_value).label if self.from_value else ""
+
+    @property
+    def to_label(self) -> str:
+        return ClaimStatus(self.to_value).label if self.to_value else ""
 
 
 class ClaimEvidence(StoredUpload):
