@@ -17,7 +17,7 @@ from audit.context import client_ip, current_request
 from audit.models import AuditAction, AuditEntry
 from core.identifiers import mask_id_number, mask_phone
 
-AUDITED_APPS = ("accounts", "incubation", "partybuilding", "evaluation", "funding", "kaiyihui")
+AUDITED_APPS = ("accounts", "incubation", "partybuilding", "evaluation", "funding", "reporting")
 # Rows that are themselves a record of events, or change too often to be worth a line.
 NOT_AUDITED = {
     "incubation.organizationevent",

@@ -70,3 +70,10 @@ def test_a_report_of_the_old_app_survives_the_move():
     assert PeriodicTask.objects.get(name="statistics-reports").task == (
         "reporting.scheduled_reports"
     )
+
+
+def test_the_moved_model_is_still_audited():
+    from audit.selectors import is_audited
+    from reporting.models import PeriodicReport
+
+    assert is_audited(PeriodicReport)
