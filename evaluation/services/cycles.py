@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from core.decisions import refuse_unless
 from core.errors import ActionRefused
+from core.transitions import refuse_unless_allowed
 from evaluation.choices import GRADE_ORDER, EvaluatorGroup
 from evaluation.models import Cycle, CycleEvent
 from evaluation.permissions import can_run_evaluation
@@ -104,11 +105,9 @@ def cycle_change_status(*, cycle: Cycle, to_status: str, actor) -> CycleEvent | 
         from_status = CycleStatus(locked.status)
         if from_status == to_status:
             return None
-        if to_status not in CYCLE_TRANSITIONS[from_status]:
-            raise ActionRefused(
-                _("A cycle that is %(from)s cannot become %(to)s.")
-                % {"from": from_status.label, "to": to_status.label}
-            )
+        refuse_unless_allowed(
+            CYCLE_TRANSITIONS, CycleStatus, from_status, to_status, Cycle._meta.verbose_name
+        )
         if to_status == CycleStatus.OPEN:
             template_freeze(locked.template)
         locked.status = to_status

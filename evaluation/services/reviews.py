@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from core.dates import human_date
 from core.decisions import refuse_unless
 from core.errors import ActionRefused
+from core.transitions import refuse_unless_allowed
 from core.uploads import stored_upload_fields
 from evaluation.choices import ReviewEventKind
 from evaluation.models import Review, ReviewAttachment, ReviewVersion
@@ -205,11 +206,9 @@ def review_change_status(
         from_status = ReviewStatus(locked.status)
         if from_status == to_status:
             return locked
-        if to_status not in REVIEW_TRANSITIONS[from_status]:
-            raise ActionRefused(
-                _("A review that is %(from)s cannot become %(to)s.")
-                % {"from": from_status.label, "to": to_status.label}
-            )
+        refuse_unless_allowed(
+            REVIEW_TRANSITIONS, ReviewStatus, from_status, to_status, Review._meta.verbose_name
+        )
         fields = ["status", "updated_at"]
         if to_status == ReviewStatus.SUBMITTED:
             refuse_unless(can_edit_review(actor, locked, today))

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from accounts.roles import Role, roles_of
 from core.decisions import refuse_unless
 from core.errors import ActionRefused
+from core.transitions import refuse_unless_allowed
 from evaluation.choices import GRADE_ORDER, ReviewEventKind
 from evaluation.models import ConflictDeclaration, EvaluatorAssignment, Review, Score
 from evaluation.permissions import can_assign, can_score
@@ -90,11 +91,13 @@ def assignment_change_status(
         from_status = AssignmentStatus(locked.status)
         if from_status == to_status:
             return locked
-        if to_status not in ASSIGNMENT_TRANSITIONS[from_status]:
-            raise ActionRefused(
-                _("Scores that are %(from)s cannot become %(to)s.")
-                % {"from": from_status.label, "to": to_status.label}
-            )
+        refuse_unless_allowed(
+            ASSIGNMENT_TRANSITIONS,
+            AssignmentStatus,
+            from_status,
+            to_status,
+            EvaluatorAssignment._meta.verbose_name,
+        )
         fields = ["status", "updated_at"]
         kind = ReviewEventKind.SCORES_REOPENED
         if to_status == AssignmentStatus.SUBMITTED:

@@ -16,6 +16,7 @@ from core.dates import human_date
 from core.decisions import refuse_unless
 from core.errors import ActionRefused
 from core.templatetags.money import yuan_number
+from core.transitions import refuse_unless_allowed
 from core.uploads import stored_upload_fields
 from funding import selectors
 from funding.agreements import agreement_issue, agreement_schedule
@@ -60,12 +61,8 @@ EDITABLE_FIELDS = (
 
 
 def record_event(application, actor, *, from_value="", to_value="", note="") -> None:
-    ApplicationEvent.objects.create(
-        application=application,
-        actor=actor if getattr(actor, "pk", None) else None,
-        from_value=from_value,
-        to_value=to_value,
-        note=note,
+    ApplicationEvent.record(
+        application=application, actor=actor, from_value=from_value, to_value=to_value, note=note
     )
 
 
@@ -248,11 +245,9 @@ def application_transition(
         )
         if app.status == to:
             return app
-        if to not in APPLICATION_TRANSITIONS[app.status]:
-            raise ActionRefused(
-                _("An application that is %(from)s cannot become %(to)s.")
-                % {"from": app.get_status_display(), "to": to.label}
-            )
+        refuse_unless_allowed(
+            APPLICATION_TRANSITIONS, S, app.status, to, Application._meta.verbose_name
+        )
         before = app.status
         update = ["status", "updated_at"]
         note = ""
