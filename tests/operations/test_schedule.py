@@ -36,3 +36,14 @@ def test_the_schedule_is_in_the_admin_for_superusers_only(client, tenant):
     page = client.get("/admin/django_celery_beat/periodictask/")
     assert page.status_code == 200
     assert "statistics-reports" in page.content.decode()
+
+
+def test_every_migrate_copies_the_schedule_into_the_tables(db):
+    # operations has no models: the sync must not wait for its own post_migrate.
+    from django.core.management.sql import emit_post_migrate_signal
+
+    PeriodicTask.objects.all().delete()
+    emit_post_migrate_signal(verbosity=0, interactive=False, db="default")
+    assert set(settings.CELERY_BEAT_SCHEDULE) <= set(
+        PeriodicTask.objects.values_list("name", flat=True)
+    )
