@@ -290,3 +290,34 @@ def staff_board(user, *, today: datetime.date | None = None) -> dict:
         .select_related("community", "category")
         .order_by("listed_at")[:50],
     }
+
+
+def marketplace_period_figures(street, start: datetime.date, end: datetime.date) -> dict:
+    """What the marketplace did in a period (the monthly and annual reports): counted by
+    the time each thing became true — fulfilment, match, confirmation, commitment."""
+    window = (
+        timezone.make_aware(datetime.datetime.combine(start, datetime.time.min)),
+        timezone.make_aware(datetime.datetime.combine(end, datetime.time.max)),
+    )
+    funds = FundCommitment.objects.filter(
+        project__community__street=street, committed_on__range=(start, end)
+    ).aggregate(total=Sum("amount"))["total"] or Decimal("0")
+    return {
+        "wishes_fulfilled": Wish.objects.filter(
+            community__street=street, status=WishStatus.CONFIRMED, fulfilled_at__range=window
+        ).count(),
+        "projects_matched": Project.objects.filter(
+            community__street=street,
+            status__in=MATCHED_PROJECT_STATUSES,
+            matched_at__range=window,
+        ).count(),
+        "claims_confirmed": Claim.objects.filter(
+            community__street=street,
+            status__in=DONE_CLAIM_STATUSES,
+            confirmed_at__range=window,
+        ).count(),
+        "needs_listed": Need.objects.filter(
+            community__street=street, listed_at__range=window
+        ).count(),
+        "social_funds_committed": funds.quantize(Decimal("0.01")),
+    }

@@ -19,6 +19,7 @@ from core.excel import XLSX_CONTENT_TYPE
 from incubation.choices import EventKind, LegalStatus
 from incubation.models import Organization, OrganizationEvent
 from incubation.workflows import LIFECYCLE_STAGES, Stage
+from marketplace.selectors import marketplace_period_figures
 from notifications.services import notify
 from partybuilding.choices import ActivityKind
 from partybuilding.models import PartyActivity, PartyMember
@@ -49,12 +50,19 @@ HEADLINE_LABELS = {
     "foundation_council_units": gettext_lazy("Foundation council member units"),
     "foundation_raised": gettext_lazy("Foundation donations raised (yuan)"),
     "foundation_balance": gettext_lazy("Foundation balance (yuan)"),
+    "wishes_fulfilled": gettext_lazy("Micro-wishes fulfilled"),
+    "projects_matched": gettext_lazy("Projects matched"),
+    "social_funds_raised": gettext_lazy("Social funds drawn in (yuan)"),
+    "needs_listed": gettext_lazy("Needs listed"),
+    "resources_listed": gettext_lazy("Resources listed"),
+    "claims_open": gettext_lazy("Claims in progress"),
 }
 RATE_KEYS = {"organization_coverage_rate", "work_coverage_rate"}
 MONEY_KEYS = {
     "grant_amount_awarded",
     "foundation_raised",
     "foundation_balance",
+    "social_funds_raised",
 }
 
 
@@ -111,6 +119,7 @@ def report_figures(street: Street, start: datetime.date, end: datetime.date) -> 
     return {
         "headline": headline_figures(street=street, today=min(end, timezone.localdate())),
         "period": period_figures(street, start, end),
+        "marketplace": marketplace_period_figures(street, start, end),
     }
 
 
@@ -127,10 +136,12 @@ def _value(key: str, value) -> str:
 def report_sections(figures: dict) -> list[tuple[str, list[tuple[str, str]]]]:
     """The report as titled sections of (label, value) rows — one layout for PDF and Excel."""
     headline, period = figures["headline"], figures["period"]
-    return [
+    # Reports stored before the marketplace existed have no such part.
+    market = figures.get("marketplace")
+    sections = [
         (
             _("Headline figures"),
-            [(str(label), _value(key, headline[key])) for key, label in HEADLINE_LABELS.items()],
+            [(str(label), _value(key, headline.get(key))) for key, label in HEADLINE_LABELS.items()],
         ),
         (
             _("Organizations by lifecycle stage"),
@@ -169,6 +180,24 @@ def report_sections(figures: dict) -> list[tuple[str, list[tuple[str, str]]]]:
             ],
         ),
     ]
+    if market is not None:
+        sections.insert(
+            -1,
+            (
+                _("The marketplace (凯益集市) in this period"),
+                [
+                    (_("Micro-wishes fulfilled"), str(market["wishes_fulfilled"])),
+                    (_("Projects matched"), str(market["projects_matched"])),
+                    (_("Claims confirmed"), str(market["claims_confirmed"])),
+                    (_("Needs listed"), str(market["needs_listed"])),
+                    (
+                        _("Social funds committed (yuan)"),
+                        _value("social_funds_raised", market["social_funds_committed"]),
+                    ),
+                ],
+            ),
+        )
+    return sections
 
 
 def render_report_pdf(report: PeriodicReport) -> bytes:

@@ -161,3 +161,29 @@ def test_funds_ledger_refuses_in_kind_without_description(tenant):
             amount=Decimal("800"),
             committed_on=timezone.localdate(),
         )
+
+
+def test_the_monthly_report_has_a_marketplace_section(tenant):
+    from reporting.services import report_figures, report_sections
+
+    org = _managed(tenant.org)
+    need = _need(tenant)
+    claim = claim_create(item=need, actor=tenant.leader, organization=org)
+    from marketplace.services.claims import claim_transition
+    from marketplace.workflows import ClaimStatus
+
+    claim = claim_transition(claim=claim, to=ClaimStatus.IN_PROGRESS, actor=tenant.leader)
+    claim = claim_transition(
+        claim=claim, to=ClaimStatus.EVIDENCE_SUBMITTED, actor=tenant.leader, note="已完成"
+    )
+    claim_transition(claim=claim, to=ClaimStatus.CONFIRMED, actor=tenant.community_staff)
+    today = timezone.localdate()
+    start = today.replace(day=1)
+    figures = report_figures(tenant.street, start, today)
+    assert figures["marketplace"]["claims_confirmed"] == 1
+    assert figures["marketplace"]["needs_listed"] == 1
+    titles = [title for title, _rows in report_sections(figures)]
+    assert any("凯益集市" in str(title) for title in titles)
+    # A report stored before the marketplace existed still renders.
+    del figures["marketplace"]
+    assert not any("凯益集市" in str(title) for title, _rows in report_sections(figures))
