@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 from core.errors import ActionRefused
 
 
-def refuse_unless_allowed(table, choices, current: str, to: str, what: str) -> None:
+def refuse_unless_allowed(table, choices, current: str, to: str, what) -> None:
     """Raise ActionRefused in words ("A claim that is 已认领 cannot become 已确认.") unless
     ``to`` follows ``current`` in ``table``. ``choices`` is the TextChoices that labels
     both statuses; ``what`` names the record ("claim", already translated)."""

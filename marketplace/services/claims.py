@@ -195,7 +195,8 @@ def _is_claimant(claim: Claim, actor) -> bool:
         return False
     if claim.organization_id:
         return bool(can_act_for_organization(actor, claim.organization))
-    return claim.party_member.account_id == actor.pk
+    member = claim.party_member
+    return member is not None and member.account_id == actor.pk
 
 
 def _wish_follows(claim: Claim, before: str, to: str, actor) -> None:
@@ -212,7 +213,9 @@ def _wish_follows(claim: Claim, before: str, to: str, actor) -> None:
         _wish_move(wish, WishStatus.PUBLISHED, actor, _("Claim ended: back on the wall"))
 
 
-def _wish_move(wish: Wish, to: str, actor, note: str) -> None:
+def _wish_move(wish: Wish | None, to: str, actor, note: str) -> None:
+    if wish is None:
+        return
     from marketplace.services.wishes import wish_transition
 
     wish_transition(wish=wish, to=to, actor=actor, note=note, by_claim=True)

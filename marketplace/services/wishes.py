@@ -25,7 +25,7 @@ W = WishStatus
 CLAIM_DRIVEN = frozenset({W.CLAIMED, W.DELIVERED, W.CONFIRMED})
 
 
-def check_wish_value(value: Decimal) -> None:
+def check_wish_value(value: Decimal | None) -> None:
     cap = marketplace_rules().wish_value_cap
     if value is None or value <= 0:
         raise ActionRefused(_("Give the wish's value in yuan."))
