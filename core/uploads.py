@@ -5,6 +5,7 @@ claim, and the size is capped. Every app that stores an uploaded file calls
 import zipfile
 
 from django.core.exceptions import ValidationError
+from django.http import FileResponse
 from django.utils.translation import gettext as _
 
 ATTACHMENT_MAX_BYTES = 20 * 1024 * 1024
@@ -95,3 +96,14 @@ def stored_upload_fields(uploaded, uploader) -> dict:
         "size": uploaded.size,
         "uploaded_by": uploader if getattr(uploader, "pk", None) else None,
     }
+
+
+def stored_upload_response(upload) -> FileResponse:
+    """A stored upload (``core.models.StoredUpload``) as a download: under the name it was
+    uploaded with and the type decided from its bytes when it was stored."""
+    return FileResponse(
+        upload.file.open("rb"),
+        as_attachment=True,
+        filename=upload.original_name,
+        content_type=upload.content_type,
+    )

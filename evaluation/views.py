@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,6 +19,7 @@ from core.certified import certified_download
 from core.errors import ActionRefused
 from core.forms import add_refusal
 from core.http import redirect_after_post
+from core.uploads import stored_upload_response
 from evaluation import permissions as perms
 from evaluation.forms import (
     AssignForm,
@@ -254,9 +255,7 @@ def attachment_upload(request, pk):
 @require_GET
 def attachment_download(request, pk):
     attachment = get_visible_or_404(ReviewAttachment, request.user, pk=pk)
-    return FileResponse(
-        attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name
-    )
+    return stored_upload_response(attachment)
 
 
 @login_required

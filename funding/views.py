@@ -5,7 +5,7 @@ organization's application, or a call an expert is not assigned to, is a 404."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,6 +17,7 @@ from core.certified import certified_download
 from core.errors import ActionRefused
 from core.forms import add_refusal
 from core.http import redirect_after_post
+from core.uploads import stored_upload_response
 from funding import permissions, selectors
 from funding.agreements import agreement_bytes, agreement_filename, agreement_pending
 from funding.choices import ReportKind
@@ -256,9 +257,7 @@ def attachment_upload(request, pk):
 @login_required
 def attachment_download(request, pk):
     attachment = get_visible_or_404(Attachment, request.user, pk=pk)
-    return FileResponse(
-        attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name
-    )
+    return stored_upload_response(attachment)
 
 
 @require_http_methods(["GET", "POST"])

@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,6 +12,7 @@ from core.errors import ActionRefused
 from core.forms import add_refusal
 from core.http import redirect_after_post
 from core.identifiers import mask_phone
+from core.uploads import stored_upload_response
 from incubation.checkpoints import CHECKPOINT_DESCRIPTIONS
 from incubation.choices import DocumentKind
 from incubation.forms import ContactForm, DocumentUploadForm
@@ -150,9 +151,4 @@ def document_download(request, document_pk):
     # widened visibility of organizations elsewhere can never open the archive.
     if not can_view_documents(request.user, document.organization):
         raise Http404
-    return FileResponse(
-        document.file.open("rb"),
-        as_attachment=True,
-        filename=document.original_name,
-        content_type=document.content_type,
-    )
+    return stored_upload_response(document)
