@@ -6,6 +6,13 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.admin import ScopedAdminMixin
 from core.admin import ReadOnlyAdminMixin, ServiceAdminMixin, run_each
+from marketplace.admin_excel import (
+    ClaimExcelAdminMixin,
+    NeedExcelAdminMixin,
+    ProjectExcelAdminMixin,
+    ResourceExcelAdminMixin,
+    WishExcelAdminMixin,
+)
 from marketplace.models import (
     Category,
     Claim,
@@ -81,7 +88,7 @@ class ListBatchAdmin(ServiceAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Need)
-class NeedAdmin(ServiceAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
+class NeedAdmin(NeedExcelAdminMixin, ServiceAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     list_display = ("title", "community", "category", "target_group", "window_end", "status")
     list_filter = ("status", "target_group", "source")
     search_fields = ("title",)
@@ -111,7 +118,7 @@ class NeedAdmin(ServiceAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Resource)
-class ResourceAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class ResourceAdmin(ResourceExcelAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     list_display = ("title", "provider_kind", "provider", "category", "status")
     list_filter = ("status", "provider_kind")
     search_fields = ("title", "skills")
@@ -142,7 +149,7 @@ class FundInline(ReadOnlyAdminMixin, admin.TabularInline):
 
 
 @admin.register(Project)
-class ProjectAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class ProjectAdmin(ProjectExcelAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     list_display = ("title", "community", "status", "budget", "matched_at")
     list_filter = ("status",)
     search_fields = ("title",)
@@ -161,7 +168,7 @@ class BeneficiaryInline(ReadOnlyAdminMixin, admin.StackedInline):
 
 
 @admin.register(Wish)
-class WishAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class WishAdmin(WishExcelAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     list_display = ("title", "alias", "community", "value", "status", "collected_on")
     list_filter = ("status", "age_band", "target_group")
     search_fields = ("title", "alias")
@@ -211,7 +218,7 @@ class ClaimEventInline(ReadOnlyAdminMixin, admin.TabularInline):
 
 
 @admin.register(Claim)
-class ClaimAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class ClaimAdmin(ClaimExcelAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     list_display = ("__str__", "target", "community", "status", "deadline", "rating")
     list_filter = ("status", "target")
     inlines = (ClaimEventInline,)
