@@ -18,7 +18,7 @@ from accounts.scoping import get_visible_or_404
 from core.certified import certified_download
 from core.errors import ActionRefused
 from core.forms import add_refusal
-from core.http import redirect_after_post
+from core.http import redirect_after_post, tell_outcome
 from core.uploads import stored_upload_response
 from evaluation import permissions as perms
 from evaluation.forms import (
@@ -239,13 +239,13 @@ def attachment_upload(request, pk):
     review = _review(request, pk)
     form = AttachmentForm(request.POST, request.FILES)
     if form.is_valid():
-        try:
-            review_attach(review=review, uploaded=form.cleaned_data["file"], actor=request.user)
-            messages.success(request, _("Attachment added."))
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        except ActionRefused as exc:
-            messages.error(request, exc.message)
+        tell_outcome(
+            request,
+            lambda: review_attach(
+                review=review, uploaded=form.cleaned_data["file"], actor=request.user
+            ),
+            _("Attachment added."),
+        )
     else:
         messages.error(request, _("Choose a file to attach."))
     return redirect("evaluation:review", pk=review.pk)

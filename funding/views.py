@@ -16,7 +16,7 @@ from accounts.scoping import get_visible_or_404
 from core.certified import certified_download
 from core.errors import ActionRefused
 from core.forms import add_refusal
-from core.http import redirect_after_post
+from core.http import redirect_after_post, tell_outcome
 from core.uploads import stored_upload_response
 from funding import permissions, selectors
 from funding.agreements import agreement_bytes, agreement_filename, agreement_pending
@@ -225,12 +225,13 @@ def application_edit(request, pk):
 @login_required
 def application_submit(request, pk):
     app = _application(request, pk)
-    try:
-        application_transition(application=app, to=ApplicationStatus.SUBMITTED, actor=request.user)
-    except ActionRefused as exc:
-        _refused(request, exc)
-    else:
-        messages.success(request, _("Application submitted."))
+    tell_outcome(
+        request,
+        lambda: application_transition(
+            application=app, to=ApplicationStatus.SUBMITTED, actor=request.user
+        ),
+        _("Application submitted."),
+    )
     return redirect("funding:application", pk=app.pk)
 
 
@@ -240,14 +241,13 @@ def attachment_upload(request, pk):
     app = _application(request, pk)
     form = AttachmentForm(request.POST, request.FILES)
     if form.is_valid():
-        try:
-            attachment_add(application=app, uploaded=form.cleaned_data["file"], actor=request.user)
-        except ActionRefused as exc:
-            _refused(request, exc)
-        except ValidationError as exc:
-            messages.error(request, " ".join(_errors(exc)))
-        else:
-            messages.success(request, _("Attachment added."))
+        tell_outcome(
+            request,
+            lambda: attachment_add(
+                application=app, uploaded=form.cleaned_data["file"], actor=request.user
+            ),
+            _("Attachment added."),
+        )
     else:
         messages.error(request, _("Choose a file to upload."))
     return redirect_after_post(request, "funding:application", pk=app.pk)

@@ -19,9 +19,9 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.decorators import role_required
 from accounts.roles import STAFF_ROLES
 from accounts.scoping import get_visible_or_404
-from core.errors import ActionRefused
 from core.excel import XLSX_CONTENT_TYPE
 from core.excel_resources import write_sheet
+from core.http import tell_outcome
 from funding import permissions, selectors
 from funding.forms import (
     AcceptanceForm,
@@ -150,12 +150,11 @@ def application_action(request, pk, action):
             messages.error(request, " ".join(errors))
         return redirect("funding:application_staff", pk=app.pk)
     data = form.cleaned_data
-    try:
-        application_transition(application=app, to=to, actor=request.user, **data)
-    except ActionRefused as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Saved."))
+    tell_outcome(
+        request,
+        lambda: application_transition(application=app, to=to, actor=request.user, **data),
+        _("Saved."),
+    )
     return redirect("funding:application_staff", pk=app.pk)
 
 
@@ -165,12 +164,11 @@ def tranche_pay_view(request, pk):
     tranche = get_visible_or_404(Tranche, request.user, pk=pk)
     form = PaymentForm(request.POST)
     if form.is_valid():
-        try:
-            tranche_pay(tranche=tranche, actor=request.user, **form.cleaned_data)
-        except ActionRefused as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, _("Payment recorded."))
+        tell_outcome(
+            request,
+            lambda: tranche_pay(tranche=tranche, actor=request.user, **form.cleaned_data),
+            _("Payment recorded."),
+        )
     else:
         for errors in form.errors.values():
             messages.error(request, " ".join(errors))
