@@ -31,12 +31,16 @@ from marketplace.workflows import (
 )
 
 
+# Ids and page numbers beyond a 32-bit column are nobody's: read as "none" (never a 500).
+_LARGEST_ID = 2**31 - 1
+
+
 def _positive_int(raw) -> int | None:
     try:
         value = int(raw)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         return None
-    return value if value > 0 else None
+    return value if 0 < value <= _LARGEST_ID else None
 
 
 @require_GET

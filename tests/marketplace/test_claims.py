@@ -80,7 +80,7 @@ def test_need_is_claimed_delivered_confirmed_and_rated(tenant):
     claim = claim_create(item=need, actor=tenant.leader, organization=org, today=TODAY)
     assert claim.deadline == TODAY + datetime.timedelta(days=14)
     claim = claim_transition(claim=claim, to=ClaimStatus.IN_PROGRESS, actor=tenant.leader)
-    with pytest.raises(ActionRefused, match="Describe what was done|描述"):
+    with pytest.raises(ActionRefused, match="Describe what was done|完成情况"):
         claim_transition(claim=claim, to=ClaimStatus.EVIDENCE_SUBMITTED, actor=tenant.leader)
     claim = claim_transition(
         claim=claim, to=ClaimStatus.EVIDENCE_SUBMITTED, actor=tenant.leader, note="送餐12次"
