@@ -29,6 +29,7 @@ from marketplace.choices import (
 )
 from marketplace.workflows import (
     LIVE_CLAIM_STATUSES,
+    PUBLIC_WISH_STATUSES,
     BatchStatus,
     ClaimStatus,
     ListingStatus,
@@ -252,6 +253,16 @@ class Need(TimeStampedModel):
         indexes = [
             # Matching and the staff board read listed needs by category and community.
             models.Index(fields=["status", "category", "community"], name="need_status_cat"),
+            # The public needs list: listed needs, soonest window end first.
+            models.Index(
+                fields=["window_end", "id"],
+                condition=Q(status=ListingStatus.LISTED),
+                name="need_listed_window",
+            ),
+            # The staff board's unmatched needs: listed the longest ago first.
+            models.Index(fields=["status", "listed_at"], name="need_status_listed_at"),
+            # The figures count a street's or a community's needs by status.
+            models.Index(fields=["community", "status"], name="need_community_status"),
         ]
 
     def __str__(self):
@@ -376,6 +387,15 @@ class Resource(TimeStampedModel):
         ]
         indexes = [
             models.Index(fields=["status", "category", "street"], name="resource_status_cat"),
+            # The public resources list: listed resources, most recently listed first.
+            models.Index(
+                fields=["-listed_at", "id"],
+                condition=Q(status=ListingStatus.LISTED),
+                name="resource_listed_recent",
+            ),
+            # The figures count a street's listed resources (with the id: index-only
+            # joins to the communities they serve).
+            models.Index(fields=["street", "status", "id"], name="resource_street_status"),
         ]
 
     def __str__(self):
@@ -546,6 +566,19 @@ class Wish(TimeStampedModel):
         indexes = [
             # The public wall: published wishes, newest first, by community.
             models.Index(fields=["status", "-published_at"], name="wish_wall"),
+            # The wall's pages read in this order over every public status at once.
+            models.Index(
+                fields=["-published_at", "-id"],
+                condition=Q(status__in=sorted(PUBLIC_WISH_STATUSES)),
+                name="wish_wall_recent",
+            ),
+            models.Index(
+                fields=["community", "-published_at", "-id"],
+                condition=Q(status__in=sorted(PUBLIC_WISH_STATUSES)),
+                name="wish_wall_community",
+            ),
+            # The figures and the staff board count and read a community's wishes by status.
+            models.Index(fields=["community", "status"], name="wish_community_status"),
         ]
 
     def __str__(self):
@@ -748,6 +781,8 @@ class Claim(TimeStampedModel):
             models.Index(fields=["status", "deadline"], name="claim_status_deadline"),
             # Figures and rankings count done claims by the confirmation time.
             models.Index(fields=["status", "confirmed_at"], name="claim_status_confirmed"),
+            # The figures count a street's or a community's open claims.
+            models.Index(fields=["community", "status"], name="claim_community_status"),
         ]
 
     def __str__(self):

@@ -8,11 +8,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.cache import cache
-from django.db.models import Avg, Count, Q, Sum
+from django.db.models import Avg, Case, Count, Exists, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from marketplace.models import Claim, FundCommitment, Need, Project, Resource, Wish
+from accounts.models import Community
+from marketplace.models import Category, Claim, FundCommitment, Need, Project, Resource, Wish
 from marketplace.rules import marketplace_rules
 from marketplace.workflows import (
     DONE_CLAIM_STATUSES,
@@ -34,13 +36,24 @@ def _place(street=None, community=None, path: str = "community") -> Q:
 
 def marketplace_figures(*, street=None, community=None) -> dict:
     """The marketplace's headline figures (``stats --json`` and the dashboard)."""
-    needs = Need.objects.filter(_place(street, community)).aggregate(
-        listed=Count("pk", filter=Q(status__in=(ListingStatus.LISTED, ListingStatus.FULFILLED)))
-    )
-    resources = Resource.objects.filter(
-        Q(street=street) if street is not None else Q(),
-        Q(communities=community) | Q(communities=None) if community is not None else Q(),
-    ).aggregate(listed=Count("pk", distinct=True, filter=Q(status=ListingStatus.LISTED)))
+    # Counted with the status in WHERE (not a FILTER over every row): index-only scans of
+    # the (community, status) and (street, status) indexes.
+    needs_listed = Need.objects.filter(
+        _place(street, community), status__in=(ListingStatus.LISTED, ListingStatus.FULFILLED)
+    ).count()
+    # A community's resources: those of its street serving the whole street, and those
+    # serving it by name (two counts: an anti-join and a small join, no DISTINCT).
+    in_street = Q(street=street) if street is not None else Q()
+    if community is not None:
+        in_street = Q(street_id=community.street_id)
+    resources = Resource.objects.filter(in_street, status=ListingStatus.LISTED)
+    resources_listed = resources.count()
+    if community is not None:
+        served = Resource.communities.through.objects
+        resources_listed = (
+            resources.filter(~Exists(served.filter(resource_id=OuterRef("pk")))).count()
+            + resources.filter(communities=community).count()
+        )
     wishes = Wish.objects.filter(_place(street, community), status=WishStatus.CONFIRMED).count()
     matched = Project.objects.filter(
         _place(street, community), status__in=MATCHED_PROJECT_STATUSES
@@ -55,8 +68,8 @@ def marketplace_figures(*, street=None, community=None) -> dict:
         "wishes_fulfilled": wishes,
         "projects_matched": matched,
         "social_funds_raised": funds.quantize(Decimal("0.01")),
-        "needs_listed": needs["listed"],
-        "resources_listed": resources["listed"],
+        "needs_listed": needs_listed,
+        "resources_listed": resources_listed,
         "claims_open": claims_open,
     }
 
@@ -106,12 +119,23 @@ def public_wall(*, community_id: int | None = None, page: int = 1) -> dict:
                 "category__name",
             )[start : start + WALL_PAGE_SIZE]
         )
-        communities = list(
-            Wish.objects.filter(status__in=PUBLIC_WISH_STATUSES)
-            .values("community_id", "community__name")
+        # Counted per community by a subquery on the wish table alone (an index-only scan
+        # of wish_wall_community), not a join of every public wish to its community.
+        on_wall = (
+            Wish.objects.filter(community=OuterRef("pk"), status__in=PUBLIC_WISH_STATUSES)
+            .order_by()
+            .values("community")
             .annotate(n=Count("pk"))
-            .order_by("community__name")
+            .values("n")
         )
+        communities = [
+            {"community_id": row["pk"], "community__name": row["name"], "n": row["n"]}
+            # Filtered here, not in SQL: a WHERE on the subquery would count twice.
+            for row in Community.objects.annotate(n=Subquery(on_wall))
+            .order_by("name", "pk")
+            .values("pk", "name", "n")
+            if row["n"]
+        ]
         fulfilled = Wish.objects.filter(status=WishStatus.CONFIRMED)
         if community_id is not None:
             fulfilled = fulfilled.filter(community_id=community_id)
@@ -160,11 +184,20 @@ def public_lists() -> dict:
                 "capacity_per_month",
             )[:100]
         )
+        funds_of_project = (
+            FundCommitment.objects.filter(project=OuterRef("pk"))
+            .order_by()
+            .values("project")
+            .annotate(total=Sum("amount"))
+            .values("total")
+        )
         projects = list(
             Project.objects.filter(status__in=MATCHED_PROJECT_STATUSES)
             .order_by("-matched_at", "-pk")
             .values("pk", "title", "status", "community__name", "beneficiaries")
-            .annotate(funds=Sum("funds__amount"))[:100]
+            # Summed for the 100 rows shown only (a join to every ledger line and a GROUP
+            # BY over every matched project otherwise).
+            .annotate(funds=Subquery(funds_of_project))[:100]
         )
         return {"needs": needs, "resources": resources, "projects": projects}
 
@@ -182,36 +215,60 @@ def match_candidates(need: Need, *, today: datetime.date | None = None) -> list[
     """Resources for ``need``, best first, each with its reasons in words
     (“同社区 · 同类别 · 近一年评分 4.8 · 本月尚余 3 次”). Listed resources of the need's
     street in its category (or the category's parent or children), serving its
-    community, a neighbouring one or the whole street, with capacity left this month;
-    one query, limited to the top candidates."""
+    community, a neighbouring one or the whole street, with capacity left this month.
+
+    Ranked by one narrow query over the resource table alone (tens of thousands of
+    candidates in a busy street: same community and this month's use are hashed
+    subqueries, not joins grouped per row), then the top candidates are read with their
+    providers; three queries with the ratings, whatever the number of resources."""
     today = today or timezone.localdate()
     month_start = today.replace(day=1)
     year_ago = timezone.now() - datetime.timedelta(days=365)
+    month_started_at = timezone.make_aware(
+        datetime.datetime.combine(month_start, datetime.time.min)
+    )
     category = need.category
     related = [category.pk] + ([category.parent_id] if category.parent_id else [])
-    same_family = Q(category_id__in=related) | Q(category__parent_id=category.pk)
+    same_family = Q(pk__in=related) | Q(parent_id=category.pk)
     if category.parent_id:
-        same_family |= Q(category__parent_id=category.parent_id)
-    qs = (
+        same_family |= Q(parent_id=category.parent_id)
+    served = Resource.communities.through.objects
+    served_here = served.filter(community_id=need.community_id).values("resource_id")
+    used = Resource.projects.through.objects.filter(project__matched_at__gte=month_started_at)
+    used_count = (
+        used.filter(resource_id=OuterRef("pk"))
+        .order_by()
+        .values("resource_id")
+        .annotate(n=Count("project_id", distinct=True))
+        .values("n")
+    )
+    ranked = list(
         Resource.objects.filter(
-            same_family, status=ListingStatus.LISTED, street_id=need.community.street_id
+            category_id__in=Category.objects.filter(same_family).values("pk"),
+            status=ListingStatus.LISTED,
+            street_id=need.community.street_id,
         )
-        .filter(Q(communities=need.community_id) | Q(communities=None))
+        .filter(Q(pk__in=served_here) | ~Exists(served.filter(resource_id=OuterRef("pk"))))
         .annotate(
-            same_community=Count("communities", filter=Q(communities=need.community_id)),
-            used_this_month=Count(
-                "projects",
-                filter=Q(projects__matched_at__date__gte=month_start),
-                distinct=True,
+            same_community=Case(When(pk__in=served_here, then=Value(1)), default=Value(0)),
+            used_this_month=Case(
+                When(pk__in=used.values("resource_id"), then=Coalesce(used_count, 0)),
+                default=Value(0),
             ),
         )
-        .select_related("category", "organization", "party_member", "partner_unit")
-        .distinct()
-        .order_by("-same_community", "used_this_month", "-listed_at")[
+        .order_by("-same_community", "used_this_month", "-listed_at", "-pk")
+        .values_list("pk", "same_community", "used_this_month")[
             : marketplace_rules().match_candidates * 3
         ]
     )
-    resources = list(qs)
+    by_pk = Resource.objects.select_related(
+        "category", "organization", "party_member", "partner_unit"
+    ).in_bulk([pk for pk, _same, _used in ranked])
+    resources = []
+    for pk, same_community, used_this_month in ranked:
+        resource = by_pk[pk]
+        resource.same_community, resource.used_this_month = same_community, used_this_month
+        resources.append(resource)
     ratings = _provider_ratings(resources, year_ago)
     candidates = []
     for resource in resources:

@@ -20,7 +20,7 @@ from marketplace.choices import AgeBand, ProviderKind, TargetGroup
 from marketplace.forms import ResourceOfferForm
 from marketplace.models import Claim, Need, Wish
 from marketplace.permissions import can_manage_community, can_see_beneficiary
-from marketplace.services.claims import claim_create, claim_transition
+from marketplace.services.claims import claim_create, claim_steps, claim_transition, is_claimant
 from marketplace.services.listings import resource_create
 from marketplace.workflows import (
     LIVE_CLAIM_STATUSES,
@@ -29,7 +29,6 @@ from marketplace.workflows import (
     ProjectStatus,
     WishStatus,
 )
-
 
 # Ids and page numbers beyond a 32-bit column are nobody's: read as "none" (never a 500).
 _LARGEST_ID = 2**31 - 1
@@ -261,6 +260,7 @@ def claim_detail(request, pk):
     context = {
         "claim": claim,
         "staff": staff,
+        "steps": claim_steps(claim, staff=bool(staff), claimant=is_claimant(claim, request.user)),
         "contact": contact,
         "beneficiary": claim.wish.beneficiary
         if claim.wish_id and can_see_beneficiary(request.user, claim.wish)

@@ -11,6 +11,7 @@ import datetime
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from core.dates import human_date
 from core.decisions import refuse_unless
@@ -27,6 +28,7 @@ from marketplace.workflows import (
     CLAIMANT_MOVES,
     LIVE_CLAIM_STATUSES,
     OPEN_CLAIM_STATUSES,
+    STAFF_MOVES,
     ClaimStatus,
     WishStatus,
 )
@@ -185,18 +187,55 @@ def _check_actor(claim: Claim, to: str, actor) -> None:
     # A wish's claimant does not start it: staff accept the claim (and the claimant then
     # sees the hand-over contact).
     wish_acceptance = to == C.IN_PROGRESS and claim.wish_id
-    if to in CLAIMANT_MOVES and _is_claimant(claim, actor) and not wish_acceptance:
+    if to in CLAIMANT_MOVES and is_claimant(claim, actor) and not wish_acceptance:
         return
     refuse_unless(staff)
 
 
-def _is_claimant(claim: Claim, actor) -> bool:
+def is_claimant(claim: Claim, actor) -> bool:
     if actor is None or not getattr(actor, "is_authenticated", False):
         return False
     if claim.organization_id:
         return bool(can_act_for_organization(actor, claim.organization))
     member = claim.party_member
     return member is not None and member.account_id == actor.pk
+
+
+# What each next step is called on the claim page, by who takes it and from where.
+_STEP_LABELS = {
+    (C.CLAIMED, C.IN_PROGRESS, "claimant"): _lazy("Start"),
+    (C.CLAIMED, C.IN_PROGRESS, "staff"): _lazy("Accept the claim"),
+    (C.EVIDENCE_SUBMITTED, C.IN_PROGRESS, "staff"): _lazy("Send back for more"),
+    (C.IN_PROGRESS, C.EVIDENCE_SUBMITTED, "claimant"): _lazy("Submit what was done"),
+    (C.EVIDENCE_SUBMITTED, C.CONFIRMED, "staff"): _lazy("Confirm the delivery"),
+    (C.CONFIRMED, C.RATED, "staff"): _lazy("Rate"),
+}
+
+
+def claim_steps(claim: Claim, *, staff: bool, claimant: bool) -> list[tuple[str, str]]:
+    """The next steps this person may take on ``claim``, as (status, button label): the
+    transition table narrowed to their moves (expiry is the nightly sweep's)."""
+    steps = []
+    for to in CLAIM_TRANSITIONS[claim.status]:
+        if to == C.EXPIRED:
+            continue
+        wish_acceptance = to == C.IN_PROGRESS and claim.wish_id and claim.status == C.CLAIMED
+        by_claimant = claimant and to in CLAIMANT_MOVES and not wish_acceptance
+        by_staff = staff and to in STAFF_MOVES
+        if not (by_claimant or by_staff):
+            continue
+        who = "claimant" if by_claimant else "staff"
+        label = (
+            _STEP_LABELS.get((claim.status, to, who))
+            or {
+                C.CANCELLED: _lazy("Cancel the claim"),
+                C.REVOKED: _lazy("Revoke"),
+            }.get(to)
+            or ClaimStatus(to).label
+        )
+        steps.append((to, str(label)))
+    order = list(ClaimStatus.values)
+    return sorted(steps, key=lambda step: order.index(step[0]))
 
 
 def _wish_follows(claim: Claim, before: str, to: str, actor) -> None:
@@ -225,7 +264,7 @@ def evidence_add(*, claim: Claim, uploaded, actor) -> ClaimEvidence:
     """Attach a file (photo, sign-in sheet) while the claim is being delivered. A wish's
     photo needs the beneficiary's recorded consent."""
     claim = Claim.objects.select_related("wish__beneficiary", "organization").get(pk=claim.pk)
-    if not _is_claimant(claim, actor):
+    if not is_claimant(claim, actor):
         refuse_unless(can_manage_community(actor, claim.community))
     if claim.status not in (C.IN_PROGRESS, C.EVIDENCE_SUBMITTED):
         raise ActionRefused(_("Evidence is added while the claim is in progress."))
