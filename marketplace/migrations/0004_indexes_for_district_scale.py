@@ -5,50 +5,69 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0002_user_must_change_password'),
-        ('incubation', '0005_events_on_core_bases'),
-        ('marketplace', '0003_claim_item_labels'),
-        ('partybuilding', '0005_member_account_community_registration'),
+        ("accounts", "0002_user_must_change_password"),
+        ("incubation", "0005_events_on_core_bases"),
+        ("marketplace", "0003_claim_item_labels"),
+        ("partybuilding", "0005_member_account_community_registration"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='claim',
-            index=models.Index(fields=['community', 'status'], name='claim_community_status'),
+            model_name="claim",
+            index=models.Index(fields=["community", "status"], name="claim_community_status"),
         ),
         migrations.AddIndex(
-            model_name='need',
-            index=models.Index(condition=models.Q(('status', 'listed')), fields=['window_end', 'id'], name='need_listed_window'),
+            model_name="need",
+            index=models.Index(
+                condition=models.Q(("status", "listed")),
+                fields=["window_end", "id"],
+                name="need_listed_window",
+            ),
         ),
         migrations.AddIndex(
-            model_name='need',
-            index=models.Index(fields=['status', 'listed_at'], name='need_status_listed_at'),
+            model_name="need",
+            index=models.Index(fields=["status", "listed_at"], name="need_status_listed_at"),
         ),
         migrations.AddIndex(
-            model_name='need',
-            index=models.Index(fields=['community', 'status'], name='need_community_status'),
+            model_name="need",
+            index=models.Index(fields=["community", "status"], name="need_community_status"),
         ),
         migrations.AddIndex(
-            model_name='resource',
-            index=models.Index(condition=models.Q(('status', 'listed')), fields=['-listed_at', 'id'], name='resource_listed_recent'),
+            model_name="resource",
+            index=models.Index(
+                condition=models.Q(("status", "listed")),
+                fields=["-listed_at", "id"],
+                name="resource_listed_recent",
+            ),
         ),
         migrations.AddIndex(
-            model_name='resource',
-            index=models.Index(fields=['street', 'status', 'id'], name='resource_street_status'),
+            model_name="resource",
+            index=models.Index(fields=["street", "status", "id"], name="resource_street_status"),
         ),
         migrations.AddIndex(
-            model_name='wish',
-            index=models.Index(condition=models.Q(('status__in', ['claimed', 'confirmed', 'delivered', 'published'])), fields=['-published_at', '-id'], name='wish_wall_recent'),
+            model_name="wish",
+            index=models.Index(
+                condition=models.Q(
+                    ("status__in", ["claimed", "confirmed", "delivered", "published"])
+                ),
+                fields=["-published_at", "-id"],
+                name="wish_wall_recent",
+            ),
         ),
         migrations.AddIndex(
-            model_name='wish',
-            index=models.Index(condition=models.Q(('status__in', ['claimed', 'confirmed', 'delivered', 'published'])), fields=['community', '-published_at', '-id'], name='wish_wall_community'),
+            model_name="wish",
+            index=models.Index(
+                condition=models.Q(
+                    ("status__in", ["claimed", "confirmed", "delivered", "published"])
+                ),
+                fields=["community", "-published_at", "-id"],
+                name="wish_wall_community",
+            ),
         ),
         migrations.AddIndex(
-            model_name='wish',
-            index=models.Index(fields=['community', 'status'], name='wish_community_status'),
+            model_name="wish",
+            index=models.Index(fields=["community", "status"], name="wish_community_status"),
         ),
     ]
