@@ -373,6 +373,11 @@ MARKET_NOTES: list[str] = [
     "only) → counts in WHERE on (community, status) / (street, status, id) indexes. The "
     "board's unmatched needs scanned all listed needs → (status, listed_at). Migration "
     "marketplace 0004_indexes_for_district_scale.",
+    "Over HTTP the latency is mostly queueing: 50 client threads on 8 server threads "
+    "(Little's law: 50 / 73 req/s ≈ 0.7 s for the lists), client, gunicorn and PostgreSQL "
+    "sharing 2 cores with other people's test runs. The lists page renders 300 rows; the "
+    "by-community run is mostly cold: 300 cache keys in each worker's own memory (no shared "
+    "cache configured).",
 ]
 
 
