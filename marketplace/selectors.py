@@ -47,8 +47,9 @@ def marketplace_figures(*, street=None, community=None) -> dict:
     if community is not None:
         in_street = Q(street_id=community.street_id)
     resources = Resource.objects.filter(in_street, status=ListingStatus.LISTED)
-    resources_listed = resources.count()
-    if community is not None:
+    if community is None:
+        resources_listed = resources.count()
+    else:
         served = Resource.communities.through.objects
         resources_listed = (
             resources.filter(~Exists(served.filter(resource_id=OuterRef("pk")))).count()
