@@ -10,6 +10,7 @@ urlpatterns = [
     path("lists/", views.public_lists, name="lists"),
     path("claim/<str:kind>/<int:pk>/", views.claim_item, name="claim_item"),
     path("claims/<int:pk>/", views.claim_detail, name="claim"),
+    path("evidence/<int:pk>/", views.evidence_download, name="evidence"),
     path("offer/", views.resource_offer, name="resource_offer"),
     path("board/", views_staff.board, name="board"),
     path("needs/<int:pk>/", views_staff.need_detail, name="need"),

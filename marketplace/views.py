@@ -14,13 +14,21 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.models import Community
 from core.admin import refusal_text
 from core.errors import ActionRefused
+from core.uploads import stored_upload_response
 from incubation.models import Organization
 from marketplace import selectors
 from marketplace.choices import AgeBand, ProviderKind, TargetGroup
 from marketplace.forms import ResourceOfferForm
-from marketplace.models import Claim, Need, Wish
+from marketplace.models import Claim, ClaimEvidence, Need, Wish
 from marketplace.permissions import can_manage_community, can_see_beneficiary
-from marketplace.services.claims import claim_create, claim_steps, claim_transition, is_claimant
+from marketplace.services.claims import (
+    EVIDENCE_STATUSES,
+    claim_create,
+    claim_steps,
+    claim_transition,
+    evidence_add,
+    is_claimant,
+)
 from marketplace.services.listings import resource_create
 from marketplace.workflows import (
     LIVE_CLAIM_STATUSES,
@@ -242,15 +250,18 @@ def claim_detail(request, pk):
     staff = can_manage_community(request.user, claim.community)
     if request.method == "POST":
         try:
-            claim_transition(
-                claim=claim,
-                to=request.POST.get("to", ""),
-                actor=request.user,
-                note=request.POST.get("note", ""),
-                rating=request.POST.get("rating") or None,
-            )
-        except (ActionRefused, ValueError) as exc:
-            messages.error(request, getattr(exc, "message", str(exc)))
+            if request.FILES.get("evidence"):
+                evidence_add(claim=claim, uploaded=request.FILES["evidence"], actor=request.user)
+            if request.POST.get("to"):
+                claim_transition(
+                    claim=claim,
+                    to=request.POST["to"],
+                    actor=request.user,
+                    note=request.POST.get("note", ""),
+                    rating=request.POST.get("rating") or None,
+                )
+        except (ActionRefused, ValidationError, ValueError) as exc:
+            messages.error(request, refusal_text(exc))
         return redirect("marketplace:claim", pk=claim.pk)
     # The hand-over contact only once staff accepted a wish's claim; the person's own
     # details only for that community's staff.
@@ -266,6 +277,18 @@ def claim_detail(request, pk):
         if claim.wish_id and can_see_beneficiary(request.user, claim.wish)
         else None,
         "events": claim.events.select_related("actor").order_by("created_at", "pk"),
+        "evidence": claim.evidence.order_by("pk"),
+        "may_attach": claim.status in EVIDENCE_STATUSES
+        and (bool(staff) or is_claimant(claim, request.user)),
         "today": timezone.localdate(),
     }
     return render(request, "marketplace/claim.html", context)
+
+
+@require_GET
+@login_required
+def evidence_download(request, pk):
+    """A file of a claim's evidence, for whoever may open the claim."""
+    evidence = get_object_or_404(ClaimEvidence.objects.only("pk", "claim_id"), pk=pk)
+    _visible_claim(request.user, evidence.claim_id)
+    return stored_upload_response(ClaimEvidence.objects.get(pk=pk))

@@ -28,6 +28,7 @@ from partybuilding.admin_excel import PartyMemberExcelAdminMixin
 from partybuilding.choices import MemberStatus, PartyOrgKind
 from partybuilding.models import (
     ActivityPhoto,
+    CommunityRegistration,
     Development,
     DevelopmentEvent,
     InstructorAssignment,
@@ -605,6 +606,32 @@ class InstructorAssignmentAdmin(EndedViaServiceMixin, PartyChildAdmin):
             started_on=obj.started_on,
             account=obj.account,
             actor=request.user,
+        )
+
+
+@admin.register(CommunityRegistration)
+class CommunityRegistrationAdmin(EndedViaServiceMixin, PartyChildAdmin):
+    """社区报到: where a member serves; a member claims in the marketplace only there."""
+
+    list_display = ["member", "community", "registered_on", "ended_on"]
+    list_filter = [VisibleCommunityFilter, "ended_on"]
+    search_fields = ["member__name", "community__name"]
+    list_select_related = ["member", "community"]
+    autocomplete_fields = ["member"]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return ["ended_on", "recorded_by"]
+        return ["member", "community", "registered_on", "recorded_by"]
+
+    def end_via_service(self, request, stored, ended_on):
+        members.member_end_community_registration(
+            registration=stored, ended_on=ended_on, actor=request.user
+        )
+
+    def create_via_service(self, request, obj, form):
+        return members.member_register_in_community(
+            member=obj.member, community=obj.community, actor=request.user, on=obj.registered_on
         )
 
 

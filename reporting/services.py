@@ -141,7 +141,10 @@ def report_sections(figures: dict) -> list[tuple[str, list[tuple[str, str]]]]:
     sections = [
         (
             _("Headline figures"),
-            [(str(label), _value(key, headline.get(key))) for key, label in HEADLINE_LABELS.items()],
+            [
+                (str(label), _value(key, headline.get(key)))
+                for key, label in HEADLINE_LABELS.items()
+            ],
         ),
         (
             _("Organizations by lifecycle stage"),

@@ -34,6 +34,8 @@ from marketplace.workflows import (
 )
 
 C = ClaimStatus
+# Evidence is attached while the claim is being delivered (and until staff confirm).
+EVIDENCE_STATUSES = frozenset({C.IN_PROGRESS, C.EVIDENCE_SUBMITTED})
 _MODELS = {ClaimTarget.NEED: Need, ClaimTarget.PROJECT: Project, ClaimTarget.WISH: Wish}
 
 
@@ -266,7 +268,7 @@ def evidence_add(*, claim: Claim, uploaded, actor) -> ClaimEvidence:
     claim = Claim.objects.select_related("wish__beneficiary", "organization").get(pk=claim.pk)
     if not is_claimant(claim, actor):
         refuse_unless(can_manage_community(actor, claim.community))
-    if claim.status not in (C.IN_PROGRESS, C.EVIDENCE_SUBMITTED):
+    if claim.status not in EVIDENCE_STATUSES:
         raise ActionRefused(_("Evidence is added while the claim is in progress."))
     fields = stored_upload_fields(uploaded, actor)
     if claim.wish_id and fields["content_type"] in ("png", "jpeg"):

@@ -442,3 +442,23 @@ def member_register_in_community(
             defaults={"registered_on": on, "recorded_by": actor},
         )
     return registration
+
+
+def member_end_community_registration(*, registration, ended_on: datetime.date, actor):
+    """The member no longer serves in that community (moved, or registered elsewhere)."""
+    from accounts.roles import is_community_staff_of, is_street_staff_of
+
+    community = registration.community
+    if not (
+        can_manage_party(actor, registration.member.branch)
+        or is_community_staff_of(actor, community)
+        or is_street_staff_of(actor, community.street_id)
+    ):
+        raise ActionRefused(
+            _("Only the member's party organization or the community's staff may record this.")
+        )
+    if ended_on < registration.registered_on:
+        raise ActionRefused(_("The end date is before the registration."))
+    registration.ended_on = ended_on
+    registration.save(update_fields=["ended_on", "updated_at"])
+    return registration

@@ -285,6 +285,14 @@ def build_market_claim(tenant) -> dict:
     return {"pk": _market_claim(tenant).pk}
 
 
+def build_market_evidence(tenant) -> dict:
+    from marketplace.services.claims import claim_transition, evidence_add
+
+    claim = claim_transition(claim=_market_claim(tenant), to="in_progress", actor=tenant.leader)
+    evidence = evidence_add(claim=claim, uploaded=pdf_upload("签收单.pdf"), actor=tenant.leader)
+    return {"pk": evidence.pk}
+
+
 def _market_resource_of(tenant):
     from marketplace.models import Resource
 
@@ -441,6 +449,7 @@ REGISTRY: dict[str, ObjectUrl] = {
     # the same community may claim the same need (a second claim is refused with a
     # message, 302); everyone else claims for nobody here and gets 404.
     "marketplace:claim": ObjectUrl(build_market_claim, "leader", 200),
+    "marketplace:evidence": ObjectUrl(build_market_evidence, "leader", 200),
     "marketplace:claim_item": ObjectUrl(
         build_market_claimable,
         "leader",
@@ -567,6 +576,16 @@ def _member_transfer(tenant):
     )
 
 
+def _registration(tenant):
+    from partybuilding.models import CommunityRegistration
+
+    return CommunityRegistration.objects.create(
+        member=member(_branch(tenant), organization=tenant.org),
+        community=tenant.community,
+        registered_on=datetime.date(2026, 3, 1),
+    )
+
+
 def _periodic_report(tenant):
     report = PeriodicReport.objects.create(
         street=tenant.street,
@@ -618,6 +637,7 @@ ADMIN_BUILDERS: dict[str, Callable[[object], object]] = {
     "partybuilding.PartyOrganization": _branch,
     "partybuilding.PartyMember": lambda t: member(_branch(t), organization=t.org),
     "partybuilding.MemberTransfer": _member_transfer,
+    "partybuilding.CommunityRegistration": lambda t: _registration(t),
     "partybuilding.Development": _development,
     "partybuilding.DevelopmentEvent": lambda t: DevelopmentEvent.objects.create(
         development=_development(t),

@@ -187,3 +187,41 @@ def test_the_monthly_report_has_a_marketplace_section(tenant):
     # A report stored before the marketplace existed still renders.
     del figures["marketplace"]
     assert not any("凯益集市" in str(title) for title, _rows in report_sections(figures))
+
+
+PDF = b"%PDF-1.4\n%kaiyihui evidence\n"
+
+
+def test_the_claimant_attaches_evidence_and_strangers_cannot_read_it(tenant, client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from marketplace.models import ClaimEvidence
+
+    org = _managed(tenant.org)
+    claim = claim_create(item=_need(tenant), actor=tenant.leader, organization=org)
+    client.force_login(tenant.leader)
+    url = reverse("marketplace:claim", args=[claim.pk])
+    client.post(url, {"to": "in_progress"})
+    upload = SimpleUploadedFile("签收单.pdf", PDF, content_type="application/pdf")
+    response = client.post(url, {"to": "evidence_submitted", "note": "", "evidence": upload})
+    assert response.status_code == 302
+    evidence = ClaimEvidence.objects.get(claim=claim)
+    assert evidence.original_name == "签收单.pdf"
+    claim.refresh_from_db()
+    assert claim.status == "evidence_submitted"  # the file alone is evidence enough
+    download = reverse("marketplace:evidence", args=[evidence.pk])
+    assert client.get(download).status_code == 200
+    stranger = UserFactory(
+        username="c2-staff-e",
+        role="community_staff",
+        street=tenant.street,
+        community=tenant.other_community,
+    )
+    client.force_login(stranger)
+    assert client.get(download).status_code == 404
+    # A file that is not what it claims to be is refused in words, and nothing is stored.
+    client.force_login(tenant.leader)
+    fake = SimpleUploadedFile("photo.pdf", b"MZ\x90\x00 not a pdf", content_type="application/pdf")
+    claim.refresh_from_db()
+    response = client.post(url, {"evidence": fake}, follow=True)
+    assert ClaimEvidence.objects.filter(claim=claim).count() == 1
