@@ -236,12 +236,13 @@ def match_candidates(need: Need, *, today: datetime.date | None = None) -> list[
     served = Resource.communities.through.objects
     served_here = served.filter(community_id=need.community_id).values("resource_id")
     used = Resource.projects.through.objects.filter(project__matched_at__gte=month_started_at)
+    # The stubs do not see an annotation on an auto-created through model.
     used_count = (
-        used.filter(resource_id=OuterRef("pk"))
+        used.filter(resource_id=OuterRef("pk"))  # type: ignore[misc]
         .order_by()
         .values("resource_id")
-        .annotate(n=Count("project_id", distinct=True))
-        .values("n")
+        .annotate(projects_used=Count("project_id", distinct=True))
+        .values("projects_used")
     )
     ranked = list(
         Resource.objects.filter(
@@ -265,20 +266,16 @@ def match_candidates(need: Need, *, today: datetime.date | None = None) -> list[
     by_pk = Resource.objects.select_related(
         "category", "organization", "party_member", "partner_unit"
     ).in_bulk([pk for pk, _same, _used in ranked])
-    resources = []
-    for pk, same_community, used_this_month in ranked:
-        resource = by_pk[pk]
-        resource.same_community, resource.used_this_month = same_community, used_this_month
-        resources.append(resource)
-    ratings = _provider_ratings(resources, year_ago)
+    rows = [(by_pk[pk], same_community, used) for pk, same_community, used in ranked]
+    ratings = _provider_ratings([resource for resource, _same, _used in rows], year_ago)
     candidates = []
-    for resource in resources:
-        left = resource.capacity_per_month - resource.used_this_month
+    for resource, same_community, used_this_month in rows:
+        left = resource.capacity_per_month - used_this_month
         if left <= 0:
             continue
         reasons = []
         score = 0
-        if resource.same_community:
+        if same_community:
             reasons.append(_("same community"))
             score += 30
         else:

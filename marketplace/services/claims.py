@@ -10,6 +10,7 @@ import datetime
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
@@ -204,13 +205,18 @@ def is_claimant(claim: Claim, actor) -> bool:
 
 
 # What each next step is called on the claim page, by who takes it and from where.
-_STEP_LABELS = {
+_STEP_LABELS: dict[tuple[str, str, str], str | Promise] = {
     (C.CLAIMED, C.IN_PROGRESS, "claimant"): _lazy("Start"),
     (C.CLAIMED, C.IN_PROGRESS, "staff"): _lazy("Accept the claim"),
     (C.EVIDENCE_SUBMITTED, C.IN_PROGRESS, "staff"): _lazy("Send back for more"),
     (C.IN_PROGRESS, C.EVIDENCE_SUBMITTED, "claimant"): _lazy("Submit what was done"),
     (C.EVIDENCE_SUBMITTED, C.CONFIRMED, "staff"): _lazy("Confirm the delivery"),
     (C.CONFIRMED, C.RATED, "staff"): _lazy("Rate"),
+}
+
+_END_LABELS: dict[str, str | Promise] = {
+    C.CANCELLED: _lazy("Cancel the claim"),
+    C.REVOKED: _lazy("Revoke"),
 }
 
 
@@ -229,10 +235,7 @@ def claim_steps(claim: Claim, *, staff: bool, claimant: bool) -> list[tuple[str,
         who = "claimant" if by_claimant else "staff"
         label = (
             _STEP_LABELS.get((claim.status, to, who))
-            or {
-                C.CANCELLED: _lazy("Cancel the claim"),
-                C.REVOKED: _lazy("Revoke"),
-            }.get(to)
+            or _END_LABELS.get(to)
             or ClaimStatus(to).label
         )
         steps.append((to, str(label)))
