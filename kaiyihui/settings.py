@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "incubation",
     "partybuilding",
     "marketplace",
+    "volunteering",
     "evaluation",
     "funding",
     "reporting",

@@ -203,3 +203,28 @@ def activity_record(
             storage.delete(name)
         raise
     return activity
+
+
+def activity_attendance_record(
+    *,
+    branch: PartyOrganization,
+    kind: str,
+    date: datetime.date,
+    title: str,
+    attendees: int,
+    organization=None,
+    activity: PartyActivity | None = None,
+) -> PartyActivity:
+    """Keep the organizational-life record of an activity whose attendance another app
+    records person by person (the 25th dedication day's sessions): create it on the first
+    attendance, then set its attendee count to the number who came. The caller has
+    checked who may record; the count is derived, never typed."""
+    if attendees < 0:
+        raise ValueError("attendees cannot be negative")
+    if activity is None:
+        activity = PartyActivity(
+            branch=branch, kind=kind, date=date, title=title, organization=organization
+        )
+    activity.attendees = attendees
+    activity.save()
+    return activity
