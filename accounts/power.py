@@ -42,6 +42,7 @@ class Power(IntEnum):
 ROLE_POWER = {
     Role.ORG_LEADER: Power.PORTAL,
     Role.EVALUATOR: Power.PORTAL,
+    Role.VOLUNTEER: Power.PORTAL,
     Role.COMMUNITY_STAFF: Power.STAFF,
     Role.PARTY_WORKER: Power.STAFF,
     Role.STREET_ADMIN: Power.STREET,

@@ -11,6 +11,9 @@ class Role(models.TextChoices):
     ORG_LEADER = "org_leader", _("Organization leader")
     EVALUATOR = "evaluator", _("Evaluator")
     PARTY_WORKER = "party_worker", _("Party worker")
+    # Party members with a portal account and other volunteers: sign-ups, hours,
+    # certificates, wishes they claim.
+    VOLUNTEER = "volunteer", _("Volunteer")
 
 
 # Roles that work in the Django admin (the others use the portal).
@@ -27,6 +30,7 @@ ROLE_NEEDS = {
     Role.ORG_LEADER: "street",
     Role.EVALUATOR: "street",
     Role.PARTY_WORKER: "street",
+    Role.VOLUNTEER: "street",
 }
 
 # Permissions per role: "app_label.*" grants every permission of that app's models,
@@ -75,6 +79,7 @@ ROLE_PERMISSIONS = {
     ],
     Role.ORG_LEADER: [],
     Role.EVALUATOR: [],
+    Role.VOLUNTEER: [],
 }
 
 

@@ -39,6 +39,7 @@ urlpatterns = [
     path("notifications/", include("notifications.urls")),
     path("party/", include("partybuilding.urls")),
     path("market/", include("marketplace.urls")),
+    path("volunteer/", include("volunteering.urls")),
     path("evaluation/", include("evaluation.urls")),
     path("funding/", include("funding.urls")),
     path("jobs/", include("jobs.urls")),

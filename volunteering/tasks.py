@@ -1,0 +1,1 @@
+"""Thin tasks of volunteering: reminders, closing sessions, freezing certificates."""
