@@ -7,6 +7,9 @@ Run: BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/kaiyihui_bench make b
 BENCH_ONLY=marketplace seeds the same dataset (the marketplace needs the rest) but measures
 only the marketplace (bench/measure_marketplace.py, gunicorn included); the other figures of
 bench/results.json are kept from the last full run and both files are rewritten.
+BENCH_ONLY=volunteering does the same for volunteer service (bench/seed_volunteering.py,
+bench/volunteering.py: 10,000,000 places, the record pages, the calendar, the sign-in
+surge); it skips the marketplace's seeding.
 """
 
 import json
@@ -244,6 +247,8 @@ def write_results(results):
         lines += ["", "Evaluation reports: bench/evaluation_reports.py is not there yet."]
     if results.get("marketplace"):
         lines += marketplace_lines(results)
+    if results.get("volunteering"):
+        lines += volunteering_lines(results)
     (ROOT / "bench" / "results.md").write_text("\n".join(lines) + "\n")
     print("\n".join(lines))
 
@@ -318,6 +323,95 @@ def marketplace_lines(results) -> list[str]:
         lines += ["", *market["notes"]]
     lines += ["", f"Targets: {json.dumps(MARKET_TARGETS)}."]
     return lines
+
+
+def volunteering_lines(results) -> list[str]:
+    from bench.volunteering import TARGETS as VOL_TARGETS
+
+    vol, c = results["volunteering"], results["volunteering_seed"]
+    limit = VOL_TARGETS["page_p95_ms"]
+    lines = [
+        "",
+        f"## Volunteer service (志愿服务), measured {vol['measured_at']}",
+        "",
+        f"Dataset (bench/seed_volunteering.py, bulk SQL over generate_series, on top of the "
+        f"district): {c['places']:,} places (attendance rows, {c['attended']:,} attended) over "
+        f"{c['sessions']:,} sessions of {c['activities']:,} activities, {c['volunteers']:,} "
+        f"volunteers (hours_total computed from the places). Seeded in {c['seconds']} s ("
+        + ", ".join(f"{k} {v} s" for k, v in c["steps"].items())
+        + f"). Load average (1 min): {vol['load_average_1min']}.",
+        "",
+        "| measured | requests | p50 ms | p95 ms | queries | SQL share | target p95 |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for row in vol["pages"].values():
+        lines.append(
+            f"| {row['label']} | {row['requests']} | {row['p50_ms']} | {row['p95_ms']} | "
+            f"{row['queries']} | {row['sql_share']:.0%} | < {limit} "
+            f"{_mark(row['p95_ms'] < limit)} |"
+        )
+    for label in vol.get("missing", []):
+        lines.append(f"| {label} | — | — | — | — | — | not built yet |")
+    lines += [
+        "",
+        "| sign-in surge | scans | within | requests/s | p50 ms | p95 ms | errors | "
+        "sign-ins stored | twice | all stored once |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for key in ("surge", "surge_burst"):
+        r = vol.get(key)
+        if not r:
+            continue
+        within = f"{r['within_s']:g} s" if r["within_s"] else "at once"
+        lines.append(
+            f"| {r['people']} people + {r['double_taps']} double taps | {r['requests']} | "
+            f"{within} (took {r['seconds']} s) | {r['requests_per_second']} | {r['p50_ms']} | "
+            f"{r['p95_ms']} | {r['errors']} | {r['signed_in_rows']} | "
+            f"{r['people_signed_in_twice']} | {_mark(r['every_sign_in_stored_once'])} |"
+        )
+    how = {vol[k]["how"] for k in ("surge", "surge_burst") if vol.get(k)}
+    lines += ["", *(f"Surge: {h}." for h in sorted(how))]
+    if vol.get("notes"):
+        lines += ["", *vol["notes"]]
+    lines += ["", f"Targets: {json.dumps(VOL_TARGETS)}."]
+    return lines
+
+
+def seed_volunteering_data() -> dict:
+    from django.db import connection, transaction
+
+    from bench.seed_district import _Timer
+    from bench.seed_volunteering import seed_volunteering
+
+    timer = _Timer()
+    with transaction.atomic():
+        counts = seed_volunteering(timer)
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")
+    timer.step("volunteering vacuum analyze")
+    counts["seconds"] = timer.total
+    counts["steps"] = timer.steps
+    return counts
+
+
+def measure_volunteering_pages(users) -> dict:
+    import datetime
+
+    from bench.seed_volunteering import pick_rows
+    from bench.volunteering import measure_volunteering
+
+    rows = pick_rows(users)
+    load_before = os.getloadavg()[0]
+    vol = measure_volunteering(users, rows, DB_URL)
+    vol["measured_at"] = datetime.date.today().isoformat()
+    vol["load_average_1min"] = f"{load_before:.2f} before, {os.getloadavg()[0]:.2f} after"
+    vol["rows"] = rows
+    vol["notes"] = VOLUNTEERING_NOTES
+    return vol
+
+
+# What bench/results.md says under the volunteering figures (EXPLAIN findings, fixes).
+VOLUNTEERING_NOTES: list[str] = []
 
 
 def seed_marketplace_data() -> dict:
@@ -397,6 +491,14 @@ def main():
     }
     print(f"seeding {ORGANIZATIONS:,} organizations and the rest …", flush=True)
     seeded = seed()
+    if ONLY == "volunteering":
+        kept = json.loads((ROOT / "bench" / "results.json").read_text())
+        print("seeding volunteer service …", flush=True)
+        kept["volunteering_seed"] = seed_volunteering_data()
+        print("measuring volunteer service (BENCH_ONLY=volunteering) …", flush=True)
+        kept["volunteering"] = measure_volunteering_pages(seeded["users"])
+        write_results(kept)
+        return
     print("seeding the marketplace …", flush=True)
     market_seed = seed_marketplace_data()
     if ONLY == "marketplace":
@@ -408,6 +510,8 @@ def main():
         return
     results["seed"] = seeded["counts"]
     results["marketplace_seed"] = market_seed
+    print("seeding volunteer service …", flush=True)
+    results["volunteering_seed"] = seed_volunteering_data()
     print("measuring pages …", flush=True)
     load_before = os.getloadavg()[0]
     results["pages"] = measure_pages(
@@ -422,6 +526,9 @@ def main():
 
     print("measuring the marketplace …", flush=True)
     results["marketplace"] = measure_marketplace_pages(seeded["users"])
+    connections.close_all()
+    print("measuring volunteer service …", flush=True)
+    results["volunteering"] = measure_volunteering_pages(seeded["users"])
     connections.close_all()
     print("measuring export …", flush=True)
     results["export"] = measure_export()
