@@ -376,6 +376,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "incubation.escalate_credit_listings",
         "schedule": crontab(hour=2, minute=30),
     },
+    # The day before a session, those with a place; at night, sessions that ended are
+    # closed with their no-shows.
+    "volunteering-reminders": {
+        "task": "volunteering.send_reminders",
+        "schedule": crontab(hour=8, minute=50),
+    },
+    "volunteering-close-sessions": {
+        "task": "volunteering.close_sessions",
+        "schedule": crontab(hour=2, minute=10),
+    },
 }
 CELERY_TIMEZONE = TIME_ZONE
 

@@ -498,6 +498,13 @@ PUBLIC = {
     # Django's self-service password reset: the signed token in the link is the key; a
     # wrong or used one shows "this link does not work" (accounts.password_urls).
     "password_reset_confirm": "password reset link from an e-mail or from staff",
+    # The public activity calendar (volunteering.views_public): sessions of published
+    # and finished activities only — title, time, place, organizer, places left; no
+    # person (tests/volunteering/test_calendar.py). Other sessions, unknown communities
+    # and organizations are 404.
+    "volunteering:public_session": "a public session of the activity calendar",
+    "volunteering:community_ics": "a community's public activities as iCalendar",
+    "volunteering:organization_ics": "an organization's public activities as iCalendar",
 }
 
 

@@ -1,0 +1,174 @@
+"""What the public calendar and its iCalendar feeds read: sessions of published and
+finished activities as plain values, with the places left. Nothing personal is selected:
+no volunteer, no place row — only a count of the places taken.
+
+Rows are read in a fixed number of queries whatever the number of sessions, and the
+public pages read them through the cache (a surge of residents costs the database one
+query set a minute)."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.cache import cache
+from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from accounts.models import Community
+from volunteering.models import Activity, Place, Session
+from volunteering.workflows import PUBLIC_ACTIVITY_STATUSES, TAKEN_PLACE_STATUSES
+
+PUBLIC_CACHE_SECONDS = 60
+# A month of one street holds a few hundred sessions; the page says when there are more.
+MONTH_ROWS = 500
+# The feeds: what a calendar app keeps (the last month) and what is coming (a quarter).
+FEED_PAST_DAYS = 30
+FEED_AHEAD_DAYS = 90
+FEED_ROWS = 2000
+
+_SESSION_FIELDS = (
+    "pk",
+    "starts_at",
+    "ends_at",
+    "activity_id",
+    "activity__title",
+    "activity__series",
+    "activity__place",
+    "activity__capacity",
+    "activity__status",
+    "activity__organizer_kind",
+    "activity__organization__name",
+    "activity__party_org__name",
+    "activity__partner_unit__name",
+    "activity__community_id",
+    "activity__community__name",
+    "activity__street__name",
+)
+
+
+def _cached(key: str, build):
+    data = cache.get(key)
+    if data is None:
+        data = build()
+        cache.set(key, data, PUBLIC_CACHE_SECONDS)
+    return data
+
+
+def _taken_places():
+    """The places taken of the outer session: one index range of place_session_status
+    per session shown, not a join of every place of the month."""
+    return Coalesce(
+        Subquery(
+            Place.objects.filter(session=OuterRef("pk"), status__in=sorted(TAKEN_PLACE_STATUSES))
+            .order_by()
+            .values("session")
+            .annotate(n=Count("pk"))
+            .values("n"),
+            output_field=IntegerField(),
+        ),
+        Value(0),
+    )
+
+
+def public_sessions():
+    return Session.objects.filter(activity__status__in=sorted(PUBLIC_ACTIVITY_STATUSES))
+
+
+def _rows(qs, limit: int, *extra: str) -> list[dict]:
+    fields = (*_SESSION_FIELDS, *extra, "taken")
+    rows = list(qs.annotate(taken=_taken_places()).values(*fields)[:limit])
+    for row in rows:
+        row["places_left"] = max(0, row["activity__capacity"] - row["taken"])
+        row["organizer"] = (
+            row["activity__organization__name"]
+            or row["activity__party_org__name"]
+            or row["activity__partner_unit__name"]
+            or ""
+        )
+    return rows
+
+
+def month_bounds(year: int, month: int) -> tuple[datetime.datetime, datetime.datetime]:
+    """The month on the local calendar, as aware instants [start, end)."""
+    start = datetime.date(year, month, 1)
+    end = datetime.date(year + (month == 12), month % 12 + 1, 1)
+    return (
+        timezone.make_aware(datetime.datetime.combine(start, datetime.time.min)),
+        timezone.make_aware(datetime.datetime.combine(end, datetime.time.min)),
+    )
+
+
+def public_month(*, year: int, month: int, community_id: int | None = None) -> dict:
+    """The calendar's month: its sessions in order, whether more exist than shown, and
+    the communities that have public activities (the filter). Three queries."""
+
+    def build():
+        start, end = month_bounds(year, month)
+        qs = public_sessions().filter(starts_at__gte=start, starts_at__lt=end)
+        if community_id is not None:
+            qs = qs.filter(activity__community_id=community_id)
+        rows = _rows(qs.order_by("starts_at", "pk"), MONTH_ROWS + 1)
+        communities = list(
+            Community.objects.filter(
+                pk__in=Activity.objects.filter(
+                    status__in=sorted(PUBLIC_ACTIVITY_STATUSES), community__isnull=False
+                ).values("community_id")
+            )
+            .order_by("name", "pk")
+            .values("pk", "name")
+        )
+        return {
+            "rows": rows[:MONTH_ROWS],
+            "more": len(rows) > MONTH_ROWS,
+            "communities": communities,
+        }
+
+    return _cached(f"volunteer:month:{year}-{month:02d}:{community_id or 0}", build)
+
+
+def public_session(pk: int) -> dict | None:
+    """One public session with its activity's description; None when there is no such
+    session or its activity is not public."""
+
+    def build():
+        rows = _rows(public_sessions().filter(pk=pk), 1, "activity__description")
+        # An empty dict, not None, is cached: a missing session is not looked up again.
+        return rows[0] if rows else {}
+
+    return _cached(f"volunteer:session:{pk}", build) or None
+
+
+def feed_sessions(
+    *,
+    community_id: int | None = None,
+    organization_id: int | None = None,
+    now: datetime.datetime | None = None,
+) -> list[dict]:
+    """The sessions of an iCalendar feed: the last 30 days and the next 90."""
+    now = now or timezone.now()
+
+    def build():
+        qs = public_sessions().filter(
+            starts_at__gte=now - datetime.timedelta(days=FEED_PAST_DAYS),
+            starts_at__lt=now + datetime.timedelta(days=FEED_AHEAD_DAYS),
+        )
+        if community_id is not None:
+            qs = qs.filter(activity__community_id=community_id)
+        if organization_id is not None:
+            qs = qs.filter(activity__organization_id=organization_id)
+        return _rows(qs.order_by("starts_at", "pk"), FEED_ROWS, "activity__description")
+
+    key = f"volunteer:feed:{community_id or 0}:{organization_id or 0}"
+    return _cached(key, build)
+
+
+def signup_path(activity_id: int) -> str:
+    """Where a resident signs up: the portal's activity page."""
+    try:
+        return reverse("volunteering:activity", args=[activity_id])
+    except NoReverseMatch:
+        # The portal's page is built alongside (views_portal.py); until it is mounted,
+        # the address it will have.
+        return f"/volunteer/activities/{activity_id}/"
