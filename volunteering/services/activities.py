@@ -15,9 +15,11 @@ from core.decisions import refuse_unless
 from core.errors import ActionRefused
 from core.transitions import refuse_unless_allowed
 from volunteering.choices import OrganizerKind, Series
-from volunteering.models import Activity, ActivityEvent, Session
+from volunteering.models import Activity, ActivityEvent, Place, Session
+from volunteering.notices import activity_cancelled
 from volunteering.permissions import can_approve_activity, can_organize
-from volunteering.workflows import ACTIVITY_TRANSITIONS, ActivityStatus
+from volunteering.services.places import place_transition
+from volunteering.workflows import ACTIVITY_TRANSITIONS, ActivityStatus, PlaceStatus
 
 S = ActivityStatus
 
@@ -100,7 +102,45 @@ def activity_reject(activity: Activity, *, actor, reason: str) -> Activity:
 
 
 def activity_cancel(activity: Activity, *, actor, reason: str) -> Activity:
+    """Cancel; the places of sessions not yet held end with it and their people are told."""
     refuse_unless(can_organize(actor, activity))
     if not (reason or "").strip():
         raise ActionRefused(_("Say why the activity is cancelled; those signed up are told."))
-    return activity_transition(activity, S.CANCELLED, actor=actor, note=reason)
+    with transaction.atomic():
+        activity_transition(activity, S.CANCELLED, actor=actor, note=reason)
+        ended = []
+        for place in Place.objects.select_for_update().filter(
+            session__activity=activity,
+            session__starts_at__gt=timezone.now(),
+            status__in=(PlaceStatus.CONFIRMED, PlaceStatus.WAITING),
+        ):
+            place_transition(place, PlaceStatus.CANCELLED, actor=actor, note=reason)
+            ended.append(place.pk)
+        transaction.on_commit(lambda: activity_cancelled(activity.pk, ended, reason))
+    return activity
+
+
+def activity_draft(*, actor, starts_at, ends_at, **fields) -> Activity:
+    """A draft activity with its first session, both or neither (the portal's form)."""
+    with transaction.atomic():
+        activity = activity_create(actor=actor, **fields)
+        session_add(activity, starts_at=starts_at, ends_at=ends_at, actor=actor)
+    return activity
+
+
+def session_renew_qr(session: Session, *, actor) -> Session:
+    """Replace the session's QR codes: every copy shown or printed before stops working
+    (a photo of the code sent around)."""
+    refuse_unless(can_organize(actor, session.activity))
+    with transaction.atomic():
+        locked = Session.objects.select_for_update().get(pk=session.pk)
+        locked.qr_version += 1
+        locked.save(update_fields=["qr_version"])
+        ActivityEvent.record(
+            activity=session.activity,
+            actor=actor,
+            note=_("QR codes of the session of %(time)s replaced")
+            % {"time": timezone.localtime(locked.starts_at).strftime("%Y-%m-%d %H:%M")},
+        )
+    session.qr_version = locked.qr_version
+    return session

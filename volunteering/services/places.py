@@ -22,7 +22,9 @@ from partybuilding.services.activities import activity_attendance_record
 from volunteering.choices import AttendanceSource, Audience, Series
 from volunteering.hours import stay_hours
 from volunteering.models import Place, PlaceEvent, Session, Volunteer
+from volunteering.notices import place_moved_up
 from volunteering.permissions import can_organize
+from volunteering.services.volunteers import volunteer_register
 from volunteering.tokens import SIGN_IN, SIGN_OUT, read_token
 from volunteering.workflows import (
     LIVE_PLACE_STATUSES,
@@ -126,6 +128,7 @@ def cancel_place(place: Place, *, actor) -> Place | None:
         if first is None:
             return None
         place_transition(first, P.CONFIRMED, actor=actor, note=_("Moved up from the waiting list"))
+        transaction.on_commit(lambda: place_moved_up(first.pk))
     return first
 
 
@@ -254,6 +257,26 @@ def mark_attendance(session: Session, volunteer: Volunteer, *, actor, signed_in_
     return _sign_out(
         session, volunteer, actor=actor, at=signed_out_at, source=AttendanceSource.ORGANIZER
     )
+
+
+def mark_attendance_of_new_person(
+    session: Session, *, name: str, actor, signed_in_at, signed_out_at
+):
+    """The organizer records a person not known yet (no account, not signed up): the
+    volunteer record and the attendance, both or neither."""
+    refuse_unless(can_organize(actor, session.activity))
+    activity = session.activity
+    with transaction.atomic():
+        volunteer = volunteer_register(
+            name=name, street=activity.street, community=activity.community
+        )
+        return mark_attendance(
+            session,
+            volunteer,
+            actor=actor,
+            signed_in_at=signed_in_at,
+            signed_out_at=signed_out_at,
+        )
 
 
 def close_session(session: Session, *, actor=None, now=None) -> int:
