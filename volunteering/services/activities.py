@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from core.decisions import refuse_unless
 from core.errors import ActionRefused
 from core.transitions import refuse_unless_allowed
+from marketplace.workflows import ClaimStatus
 from volunteering.choices import OrganizerKind, Series
 from volunteering.models import Activity, ActivityEvent, Place, Session
 from volunteering.notices import activity_cancelled
@@ -22,6 +23,8 @@ from volunteering.services.places import place_transition
 from volunteering.workflows import ACTIVITY_TRANSITIONS, ActivityStatus, PlaceStatus
 
 S = ActivityStatus
+# A claim's delivery (a service day for a need, a project) is held while it is under way.
+DELIVERING_CLAIM_STATUSES = frozenset({ClaimStatus.CLAIMED, ClaimStatus.IN_PROGRESS})
 
 
 def activity_create(*, actor, **fields) -> Activity:
@@ -33,8 +36,14 @@ def activity_create(*, actor, **fields) -> Activity:
         OrganizerKind.PARTY_ORG
     ):
         errors["organizer_kind"] = _("The members' dedication day is organized by a branch.")
-    if activity.series == Series.CLAIM_DELIVERY and activity.claim_id is None:
+    if activity.series == Series.CLAIM_DELIVERY and activity.claim is None:
         errors["claim"] = _("Name the claim this activity delivers.")
+    elif activity.claim is not None:
+        claim = activity.claim
+        if claim.organization_id is None or claim.organization_id != activity.organization_id:
+            errors["claim"] = _("The claim is not the organizing organization's.")
+        elif claim.status not in DELIVERING_CLAIM_STATUSES:
+            errors["claim"] = _("Only a claim being delivered can be delivered as an activity.")
     if activity.community is not None and activity.community.street_id != activity.street_id:
         errors["community"] = _("The community belongs to another street.")
     if errors:
