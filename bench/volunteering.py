@@ -47,14 +47,20 @@ def _url(name: str, *args):
 
 
 def measure_in_process(users: dict, rows: dict) -> dict:
+    import datetime
+
     from django.core.cache import cache
     from django.test import Client
+    from django.utils import timezone
 
     from bench.measure_marketplace import _page, _timed
     from bench.measure_pages import _client
 
     limit = TARGETS["page_p95_ms"]
     public = Client()
+    calendar = _url("calendar")
+    community = users["staff"].community_id
+    next_month = (timezone.localdate().replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
     pages = [
         (
             "vol_my_record_veteran",
@@ -84,8 +90,22 @@ def measure_in_process(users: dict, rows: dict) -> dict:
             "volunteer's record, community staff, typical volunteer",
             None,
         ),
-        ("vol_calendar_cold", None, _url("calendar"), "public calendar, cache cold", cache.clear),
-        ("vol_calendar_warm", None, _url("calendar"), "public calendar, cache warm", None),
+        ("vol_calendar_cold", None, calendar, "public calendar, cache cold", cache.clear),
+        ("vol_calendar_warm", None, calendar, "public calendar, cache warm", None),
+        (
+            "vol_calendar_community_cold",
+            None,
+            calendar and f"{calendar}?community={community}",
+            "public calendar, one community, cache cold",
+            cache.clear,
+        ),
+        (
+            "vol_calendar_next_month_cold",
+            None,
+            calendar and f"{calendar}?month={next_month:%Y-%m}",
+            "public calendar, next month, cache cold",
+            cache.clear,
+        ),
     ]
     out, missing = {}, []
     for name, user, url, label, before in pages:
@@ -272,7 +292,8 @@ def _session_cookies(accounts, secret_key: str) -> list[str]:
     from django.contrib.sessions.backends.db import SessionStore
     from django.test.utils import override_settings
 
-    backend = settings.AUTHENTICATION_BACKENDS[0]
+    # The backend that found the account at login (axes' only guards the password check).
+    backend = next(b for b in settings.AUTHENTICATION_BACKENDS if "axes" not in b)
     cookies = []
     with override_settings(SECRET_KEY=secret_key):
         for account in accounts:
@@ -316,13 +337,17 @@ def _post(port: int, path: str, session_key: str) -> tuple[int, float]:
 def surge_http(setup: dict, db_url: str, seconds: float) -> dict:
     """SURGE_PEOPLE logged-in clients POSTing the scan URL on the schedule, at most
     SURGE_CLIENTS in flight, through gunicorn (2 workers × 4 threads)."""
+    from django.test.utils import override_settings
+
     from bench.load import SERVER_ENV
     from bench.measure_marketplace import _free_port, _get, _server_env
     from volunteering.tokens import SIGN_IN, make_token
 
     session = setup["session"]
-    path = _url("scan", session.pk, make_token(session, SIGN_IN))
-    cookies = _session_cookies(setup["accounts"], SERVER_ENV["DJANGO_SECRET_KEY"])
+    secret_key = SERVER_ENV["DJANGO_SECRET_KEY"]
+    with override_settings(SECRET_KEY=secret_key):  # the server's key signs the QR code
+        path = _url("scan", session.pk, make_token(session, SIGN_IN))
+    cookies = _session_cookies(setup["accounts"], secret_key)
     port = _free_port()
     env = _server_env(db_url)
     subprocess.run(  # noqa: S603 - our own manage.py, fixed arguments
