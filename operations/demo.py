@@ -20,12 +20,13 @@ from incubation.demo import seed_organizations, walk_organizations
 from incubation.models import Organization, Pairing
 from marketplace.demo import seed_marketplace
 from partybuilding.demo import party_counts, seed_party
+from volunteering.demo import seed_volunteering
 
-STEPS = 9
+STEPS = 10
 
 
 class _Progress:
-    """Prints "[3/9] 党建: 36 个支部, 326 名党员 … 2.1 s" after each step."""
+    """Prints "[3/10] 党建: 36 个支部, 326 名党员 … 2.1 s" after each step."""
 
     def __init__(self, report: Callable[[str], None] | None):
         self.report = report
@@ -100,6 +101,18 @@ def seed_demo(progress: Callable[[str], None] | None = None) -> dict[str, int]:
             "funds": f"{market['market_social_funds_yuan']:,}",
         }
     )
+    volunteering = seed_volunteering(street, users)
+    steps.done(
+        _(
+            "Volunteering: %(activities)s public-benefit activities, %(volunteers)s volunteers, "
+            "%(hours)s service hours"
+        )
+        % {
+            "activities": f"{volunteering['volunteer_activities']:,}",
+            "volunteers": f"{volunteering['volunteers']:,}",
+            "hours": f"{volunteering['volunteer_hours']:,}",
+        }
+    )
     work = seed_this_years_work(street, users)
     steps.done(
         _(
@@ -123,6 +136,7 @@ def seed_demo(progress: Callable[[str], None] | None = None) -> dict[str, int]:
         **evaluation,
         **funding,
         **market,
+        **volunteering,
         **work,
         "notifications": sent,
     }

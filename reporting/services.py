@@ -56,8 +56,18 @@ HEADLINE_LABELS = {
     "needs_listed": gettext_lazy("Needs listed"),
     "resources_listed": gettext_lazy("Resources listed"),
     "claims_open": gettext_lazy("Claims in progress"),
+    "public_benefit_activities_total": gettext_lazy("Public-benefit activities"),
+    "volunteer_hours_total": gettext_lazy("Volunteer service hours"),
+    "volunteers_active": gettext_lazy("Volunteers active in the last 12 months"),
+    "dedication_day_attendance_rate": gettext_lazy(
+        "Members' dedication day attendance (last 12 months)"
+    ),
 }
-RATE_KEYS = {"organization_coverage_rate", "work_coverage_rate"}
+RATE_KEYS = {
+    "organization_coverage_rate",
+    "work_coverage_rate",
+    "dedication_day_attendance_rate",
+}
 MONEY_KEYS = {
     "grant_amount_awarded",
     "foundation_raised",

@@ -5,6 +5,7 @@ from django.test.utils import override_settings
 from accounts.demo import ACCOUNTS
 from accounts.models import User
 from operations.demo import seed_demo
+from volunteering.demo import demo_logins
 
 
 class Command(BaseCommand):
@@ -38,6 +39,8 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo logins (password for all: {settings.DEMO_PASSWORD}):")
         for username, role, full_name, _community in ACCOUNTS:
             self.stdout.write(f"  {username:<11} {role.value:<16} {full_name}")
+        for username, role, full_name in demo_logins():
+            self.stdout.write(f"  {username:<11} {role:<16} {full_name}")
 
     def _progress(self, line: str) -> None:
         # Flushed at once: make run pipes the output, and ~20 s of silence looks hung.

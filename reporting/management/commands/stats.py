@@ -45,5 +45,10 @@ def _money(value):
     raise TypeError(f"{type(value).__name__} is not JSON serializable")
 
 
+# Decimal figures that are not money: written with their own precision, still a string.
+HOURS_KEYS = ("volunteer_hours_total",)
+
+
 def _dumps(figures: dict) -> str:
+    figures = {**figures, **{k: f"{figures[k]:.1f}" for k in HOURS_KEYS if k in figures}}
     return json.dumps(figures, ensure_ascii=False, indent=2, default=_money)
