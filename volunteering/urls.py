@@ -6,6 +6,22 @@ app_name = "volunteering"
 
 urlpatterns: list = [
     # Portal (volunteers and organizers) — views_portal.py
+    path("", views_portal.home, name="home"),
+    path("activities/<int:pk>/", views_portal.activity, name="activity"),
+    path("sessions/<int:pk>/sign-up/", views_portal.session_sign_up, name="sign_up"),
+    path("places/<int:pk>/cancel/", views_portal.place_cancel, name="place_cancel"),
+    path("s/<int:session_pk>/<str:token>/", views_portal.session_scan, name="scan"),
+    path("organize/", views_portal.organize, name="organize"),
+    path("organize/<int:pk>/", views_portal.roster, name="roster"),
+    path("organize/<int:pk>/submit/", views_portal.organize_submit, name="activity_submit"),
+    path("organize/sessions/<int:pk>/qr/", views_portal.session_qr, name="session_qr"),
+    path("organize/sessions/<int:pk>/close/", views_portal.organize_close, name="session_close"),
+    path("organize/sessions/<int:pk>/mark/", views_portal.organize_mark, name="session_mark"),
+    path(
+        "organize/places/<int:pk>/supplement/",
+        views_portal.organize_supplement,
+        name="place_supplement",
+    ),
     # Public, no login (calendar, iCalendar feeds, certificate check) — views_public.py
     path("calendar/", views_public.calendar, name="calendar"),
     path("calendar/sessions/<int:pk>/", views_public.public_session, name="public_session"),

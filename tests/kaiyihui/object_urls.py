@@ -336,6 +336,46 @@ def _market_partner(tenant):
     return PartnerUnit.objects.create(street=tenant.street, name="a共建单位")
 
 
+# --- Volunteering ----------------------------------------------------------------------------
+
+
+def _volunteering_session(tenant):
+    from tests.volunteering.helpers import publish_activity
+
+    return publish_activity(tenant)[1]
+
+
+def build_volunteering_activity(tenant) -> dict:
+    return {"pk": _volunteering_session(tenant).activity_id}
+
+
+def build_volunteering_draft(tenant) -> dict:
+    from tests.volunteering.test_portal import _draft
+
+    return {"pk": _draft(tenant).pk}
+
+
+def build_volunteering_session(tenant) -> dict:
+    return {"pk": _volunteering_session(tenant).pk}
+
+
+def build_volunteering_scan(tenant) -> dict:
+    from volunteering.tokens import SIGN_IN, make_token
+
+    session = _volunteering_session(tenant)
+    return {"session_pk": session.pk, "token": make_token(session, SIGN_IN)}
+
+
+def build_volunteering_place(tenant) -> dict:
+    """The leader's own place: the organizer's account volunteers too."""
+    from volunteering.services.places import sign_up
+    from volunteering.services.volunteers import volunteer_for_account
+
+    session = _volunteering_session(tenant)
+    volunteer = volunteer_for_account(tenant.leader)
+    return {"pk": sign_up(session, volunteer, actor=tenant.leader).pk}
+
+
 # --- Accounts --------------------------------------------------------------------------------
 
 
@@ -384,6 +424,9 @@ def _staff_page(build, insider_status=200, *, street_wide=False, data=None) -> O
         intra=MappingProxyType(intra),
     )
 
+
+_WHOLE_STREET_200 = MappingProxyType(dict.fromkeys(STRANGERS, 200))
+_WHOLE_STREET_302 = MappingProxyType(dict.fromkeys(STRANGERS, 302))
 
 REGISTRY: dict[str, ObjectUrl] = {
     # incubation
@@ -464,6 +507,26 @@ REGISTRY: dict[str, ObjectUrl] = {
         302,
         data=lambda t: {"resource": getattr(_market_resource_of(t), "pk", 0)},
     ),
+    # volunteering portal (volunteering/views_portal.py): a published activity, its
+    # sessions and their venue QR codes are open to every account of the activity's
+    # street (anyone there may sign up or walk in); another street's is a 404.
+    "volunteering:activity": ObjectUrl(
+        build_volunteering_activity, "leader", 200, intra=_WHOLE_STREET_200
+    ),
+    "volunteering:sign_up": ObjectUrl(
+        build_volunteering_session, "leader", 302, intra=_WHOLE_STREET_302
+    ),
+    "volunteering:scan": ObjectUrl(build_volunteering_scan, "leader", 200, intra=_WHOLE_STREET_200),
+    # One's own place only; the organizer's pages (can_organize: the organization's
+    # leaders, the branch's party workers, the street's and community's staff) are 404 to
+    # everyone else.
+    "volunteering:place_cancel": ObjectUrl(build_volunteering_place, "leader", 302),
+    "volunteering:roster": ObjectUrl(build_volunteering_activity, "leader", 200),
+    "volunteering:activity_submit": ObjectUrl(build_volunteering_draft, "leader", 302),
+    "volunteering:session_qr": ObjectUrl(build_volunteering_session, "leader", 200),
+    "volunteering:session_close": ObjectUrl(build_volunteering_session, "leader", 302),
+    "volunteering:session_mark": ObjectUrl(build_volunteering_session, "leader", 302),
+    "volunteering:place_supplement": ObjectUrl(build_volunteering_place, "leader", 302),
     # jobs: street-wide rows, seen by the street's admins and whoever started the job
     # (community staff have no street path, so no job of their street either).
     "jobs:detail": ObjectUrl(build_job, "street_admin", 200),
