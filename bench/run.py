@@ -345,10 +345,11 @@ def volunteering_lines(results) -> list[str]:
         "|---|---|---|---|---|---|---|",
     ]
     for row in vol["pages"].values():
+        target = row.get("target_ms", limit)
         lines.append(
             f"| {row['label']} | {row['requests']} | {row['p50_ms']} | {row['p95_ms']} | "
-            f"{row['queries']} | {row['sql_share']:.0%} | < {limit} "
-            f"{_mark(row['p95_ms'] < limit)} |"
+            f"{row['queries']} | {row['sql_share']:.0%} | < {target:g} "
+            f"{_mark(row['p95_ms'] < target)} |"
         )
     for label in vol.get("missing", []):
         lines.append(f"| {label} | — | — | — | — | — | not built yet |")

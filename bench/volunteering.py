@@ -115,6 +115,31 @@ def measure_in_process(users: dict, rows: dict) -> dict:
             continue
         client = public if user is None else _client(user)
         out[name] = _timed(_page(client, url), label, before=before, url=url, target_ms=limit)
+    # The figures over the same rows (stats --json and the dashboards read them).
+    try:
+        from volunteering.figures import volunteering_figures
+    except ImportError:
+        volunteering_figures = None
+    if volunteering_figures is not None:
+        street = users["admin"].street
+        out["vol_figures_district"] = _timed(
+            lambda: volunteering_figures(),
+            "volunteering_figures(), whole district",
+            requests=10,
+            target_ms=1000,
+        )
+        out["vol_figures_street"] = _timed(
+            lambda: volunteering_figures(street=street),
+            "volunteering_figures(street=…)",
+            requests=10,
+            target_ms=limit,
+        )
+        out["vol_dashboard_street"] = _timed(
+            _page(_client(users["admin"]), "/dashboard/"),
+            "street dashboard (with the volunteering figures)",
+            url="/dashboard/",
+            target_ms=limit,
+        )
     return {"pages": out, "missing": missing}
 
 
