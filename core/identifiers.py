@@ -33,6 +33,7 @@ __all__ = [
     "clean_name",
     "has_control_characters",
     "mask_id_number",
+    "mask_name",
     "mask_phone",
     "normalize_code",
     "normalize_filing_number",
@@ -501,6 +502,18 @@ def mask_id_number(raw: str | None) -> str:
     if len(number) >= 8:
         return _mask(number, 2, 2)
     return "*" * len(number)
+
+
+def mask_name(raw: str | None) -> str:
+    """A person's name as public pages show it: '王小华' → '王*华', '王华' → '王*',
+    '欧阳小华' → '欧**华', 'Alice Wang' → 'A********g'; '' for empty input. The first
+    character is kept (the family name), and the last one when there are three or more."""
+    name = clean_name(raw)
+    if len(name) <= 1:
+        return "*" * len(name)
+    if len(name) == 2:
+        return name[0] + "*"
+    return _mask(name, 1, 1)
 
 
 # --- Phone numbers ------------------------------------------------------------------------

@@ -446,6 +446,10 @@ KAIYIHUI_DEBUG_PAGES = env_bool("KAIYIHUI_DEBUG_PAGES", default=False)
 # The platform's public address: links in e-mails and the QR code printed on evaluation
 # reports (made by workers, which have no request to take the host from).
 PLATFORM_BASE_URL = env.str("PLATFORM_BASE_URL", default="http://127.0.0.1:8000")
+# The person in charge (负责人) of each street's hub, printed on volunteer service
+# certificates (民政部令第67号), by street code: "kaixuan=王某某,…". A street not listed
+# gets a blank line to sign by hand.
+HUB_PERSONS_IN_CHARGE = env.dict("HUB_PERSONS_IN_CHARGE", default={})
 
 # --- Excel imports (core.xlsx_guard) --------------------------------------------------
 # Every .xlsx is checked before it is parsed: a 300 KB zip can inflate to gigabytes of XML.

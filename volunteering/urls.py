@@ -1,6 +1,6 @@
 from django.urls import path
 
-from volunteering import views_portal, views_public
+from volunteering import views_portal, views_public, views_record
 
 app_name = "volunteering"
 
@@ -22,6 +22,11 @@ urlpatterns: list = [
         views_portal.organize_supplement,
         name="place_supplement",
     ),
+    # A volunteer's record and certificates — views_record.py
+    path("me/", views_record.my_record, name="my_record"),
+    path("volunteers/<int:pk>/", views_record.volunteer_record, name="volunteer_record"),
+    path("certificates/<int:pk>/pdf/", views_record.certificate_pdf, name="certificate_pdf"),
+    path("certificates/<str:code>/", views_record.certificate_check, name="certificate_check"),
     # Public, no login (calendar, iCalendar feeds, certificate check) — views_public.py
     path("calendar/", views_public.calendar, name="calendar"),
     path("calendar/sessions/<int:pk>/", views_public.public_session, name="public_session"),

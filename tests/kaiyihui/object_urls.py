@@ -376,6 +376,21 @@ def build_volunteering_place(tenant) -> dict:
     return {"pk": sign_up(session, volunteer, actor=tenant.leader).pk}
 
 
+def build_volunteer_record(tenant) -> dict:
+    """A volunteer of the street's first community, with hours and an ID number."""
+    from tests.volunteering.test_certificates import volunteer_with_hours
+
+    return {"pk": volunteer_with_hours(tenant, "record-v")[1].pk}
+
+
+def build_volunteer_certificate(tenant) -> dict:
+    from tests.volunteering.test_certificates import volunteer_with_hours
+    from volunteering.services.certificates import certificate_issue
+
+    _user, volunteer = volunteer_with_hours(tenant, "cert-v")
+    return {"pk": certificate_issue(volunteer, actor=tenant.street_admin).pk}
+
+
 # --- Accounts --------------------------------------------------------------------------------
 
 
@@ -527,6 +542,11 @@ REGISTRY: dict[str, ObjectUrl] = {
     "volunteering:session_close": ObjectUrl(build_volunteering_session, "leader", 302),
     "volunteering:session_mark": ObjectUrl(build_volunteering_session, "leader", 302),
     "volunteering:place_supplement": ObjectUrl(build_volunteering_place, "leader", 302),
+    # A volunteer's record and certificate PDF (volunteering/views_record.py): the
+    # volunteer and the staff who see them (street admins, the volunteer's community
+    # staff); everyone else gets 404.
+    "volunteering:volunteer_record": ObjectUrl(build_volunteer_record, "street_admin", 200),
+    "volunteering:certificate_pdf": ObjectUrl(build_volunteer_certificate, "street_admin", 200),
     # jobs: street-wide rows, seen by the street's admins and whoever started the job
     # (community staff have no street path, so no job of their street either).
     "jobs:detail": ObjectUrl(build_job, "street_admin", 200),
@@ -568,6 +588,10 @@ PUBLIC = {
     "volunteering:public_session": "a public session of the activity calendar",
     "volunteering:community_ics": "a community's public activities as iCalendar",
     "volunteering:organization_ics": "an organization's public activities as iCalendar",
+    # The QR code printed on a volunteer service certificate: the name masked (王*华),
+    # hours, issuer, number, date and SHA-256 — no ID number, no activities
+    # (tests/volunteering/test_certificates.py). An unknown code is a 404.
+    "volunteering:certificate_check": "verification of a printed volunteer certificate",
 }
 
 
