@@ -391,6 +391,40 @@ def build_volunteer_certificate(tenant) -> dict:
     return {"pk": certificate_issue(volunteer, actor=tenant.street_admin).pk}
 
 
+def _volunteering_activity_row(tenant):
+    from volunteering.models import Activity
+
+    return Activity.objects.get(pk=build_volunteering_activity(tenant)["pk"])
+
+
+def _volunteering_place_row(tenant):
+    """A volunteer of the first community, present at a session of its activity."""
+    from tests.volunteering.test_admin import _attended
+
+    return _attended(tenant, f"{tenant.street.code}-admin-v")
+
+
+def _volunteering_supplement_row(tenant):
+    from volunteering.services.supplements import supplement_request
+
+    place = _volunteering_place_row(tenant)
+    return supplement_request(
+        place,
+        signed_in_at=place.signed_in_at,
+        signed_out_at=place.signed_out_at + datetime.timedelta(minutes=30),
+        reason="纸质签到表",
+        actor=tenant.leader,
+    )
+
+
+def _volunteering_certificate_row(tenant):
+    from tests.volunteering.test_certificates import volunteer_with_hours
+    from volunteering.services.certificates import certificate_issue
+
+    _user, volunteer = volunteer_with_hours(tenant, f"{tenant.street.code}-admin-cert")
+    return certificate_issue(volunteer, actor=tenant.street_admin)
+
+
 # --- Accounts --------------------------------------------------------------------------------
 
 
@@ -784,6 +818,11 @@ ADMIN_BUILDERS: dict[str, Callable[[object], object]] = {
     "marketplace.Project": _market_project,
     "marketplace.Wish": _market_wish,
     "marketplace.Claim": _market_claim,
+    "volunteering.Activity": _volunteering_activity_row,
+    "volunteering.Volunteer": lambda t: _volunteering_place_row(t).volunteer,
+    "volunteering.Place": _volunteering_place_row,
+    "volunteering.HoursSupplement": _volunteering_supplement_row,
+    "volunteering.VolunteerCertificate": _volunteering_certificate_row,
     "audit.AuditEntry": lambda t: AuditEntry.objects.create(
         actor=t.street_admin,
         actor_name=t.street_admin.username,
@@ -840,6 +879,13 @@ ADMIN_OBJECT_URLS: dict[str, Callable[[object], dict] | None] = {
     "admin:auth_user_password_change": lambda t: {"id": t.leader.pk},
     # The stage-change buttons of the organization page (POST only; GET answers 405).
     "admin:incubation_organization_stage": lambda t: {"object_id": t.org.pk},
+    # The buttons and the add-a-session form of an activity's admin page (POST only).
+    "admin:volunteering_activity_decide": lambda t: {
+        "object_id": build_volunteering_activity(t)["pk"]
+    },
+    "admin:volunteering_activity_session": lambda t: {
+        "object_id": build_volunteering_activity(t)["pk"]
+    },
     # contenttypes' shortcut: redirects to an object's get_absolute_url (no model of
     # ours has one, so it is a 404 for every object); checked with a's organization.
     "admin:view_on_site": lambda t: {
