@@ -46,6 +46,7 @@ APPS = (
     "incubation",
     "partybuilding",
     "marketplace",
+    "volunteering",
     "evaluation",
     "funding",
     "rankings",

@@ -221,7 +221,7 @@ def test_public_pages_hold_no_volunteer_data(tenant, client, frozen):
     for n, (name, phone) in enumerate(
         [("欧阳明华", "13955556666"), ("司马建国", "13812345678"), ("诸葛秀英", "13700001111")]
     ):
-        user, volunteer = make_volunteer(tenant, f"p{n}")
+        user, volunteer = make_volunteer(tenant, f"calendar-person-{n}")
         user.full_name, user.phone, user.email = name, phone, f"p{n}@example.cn"
         user.save(update_fields=["full_name", "phone", "email"])
         volunteer.name, volunteer.phone = name, phone

@@ -10,6 +10,7 @@ from collections import Counter
 import pytest
 from django.db import connection
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from core.errors import ActionRefused
 from tests.volunteering.helpers import make_volunteer, publish_activity
@@ -81,7 +82,7 @@ def test_a_hundred_scans_in_one_minute_store_every_sign_in_once():
     assert errors == []
     signed_in = Counter(n for n, outcome in outcomes if outcome == "signed in")
     assert signed_in == Counter(range(PEOPLE)), "each person signed in exactly once"
-    already = f"You signed in at {timezone.localtime(at):%H:%M} already."
+    already = _("You signed in at %(time)s already.") % {"time": f"{timezone.localtime(at):%H:%M}"}
     refusals = [(n, outcome) for n, outcome in outcomes if outcome != "signed in"]
     assert sorted(refusals) == [(n, already) for n in range(DOUBLE_SCANS)]
 

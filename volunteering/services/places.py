@@ -237,6 +237,8 @@ def scan(session: Session, token: str, volunteer: Volunteer, *, actor, now=None)
     in words and change nothing."""
     now = now or timezone.now()
     parsed = read_token(token, session, now=now)
+    if session.activity.status not in (ActivityStatus.PUBLISHED, ActivityStatus.FINISHED):
+        raise ActionRefused(_("This activity is not open; nobody signs in to it."))
     if parsed.act == SIGN_IN:
         return _sign_in(session, volunteer, actor=actor, at=now, source=AttendanceSource.QR)
     if parsed.act == SIGN_OUT:
