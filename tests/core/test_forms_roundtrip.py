@@ -589,6 +589,102 @@ def b_resource_offer(t):
     )
 
 
+def _v_times():
+    import datetime
+
+    from django.utils import timezone
+
+    start = timezone.localtime().replace(second=0, microsecond=0) + datetime.timedelta(days=1)
+    return start, start + datetime.timedelta(hours=2)
+
+
+def b_vol_stay(t):
+    from volunteering.forms import StayForm
+
+    start, end = _v_times()
+    initial = {"signed_in_at": start, "signed_out_at": end}
+    return lambda data=None, files=None: StayForm(data, files, initial=initial)
+
+
+def b_vol_supplement(t):
+    from volunteering.forms import SupplementForm
+
+    start, end = _v_times()
+    initial = {"signed_in_at": start, "signed_out_at": end, "reason": "纸质签到表"}
+    return lambda data=None, files=None: SupplementForm(data, files, initial=initial)
+
+
+def b_vol_mark(t):
+    from volunteering.forms import MarkAttendanceForm
+
+    start, end = _v_times()
+    initial = {"signed_in_at": start, "signed_out_at": end, "name": "李阿姨"}
+    return lambda data=None, files=None: MarkAttendanceForm(data, files, initial=initial)
+
+
+def b_vol_draft(t):
+    from accounts.models import Community
+    from volunteering.choices import Audience, Series
+    from volunteering.forms import ActivityDraftForm
+
+    start, end = _v_times()
+    organizers = [(f"organization:{t.org.pk}", t.org.name)]
+    initial = {
+        "title": "公益伙伴日·清洁家园",
+        "series": Series.PARTNER_DAY,
+        "organizer": organizers[0][0],
+        "community": t.community.pk,
+        "place": "社区文化家园",
+        "description": "捡拾垃圾",
+        "audience": Audience.EVERYONE,
+        "capacity": 20,
+        "starts_at": start,
+        "ends_at": end,
+        "recruit_until": start,
+    }
+    communities = Community.objects.filter(pk=t.community.pk)
+    return lambda data=None, files=None: ActivityDraftForm(
+        data, files, initial=initial, organizers=organizers, communities=communities
+    )
+
+
+def b_vol_reason(t):
+    from volunteering.admin import ReasonForm
+
+    return lambda data=None, files=None: ReasonForm(data, files, initial={"reason": "天气原因"})
+
+
+def b_vol_session(t):
+    from volunteering.admin import SessionForm
+
+    start, end = _v_times()
+    initial = {"starts_at": start, "ends_at": end}
+    return lambda data=None, files=None: SessionForm(data, files, initial=initial)
+
+
+def b_vol_activity_add(t):
+    from volunteering.admin import ActivityAddForm
+    from volunteering.choices import Audience, OrganizerKind, Series
+
+    start, end = _v_times()
+    initial = {
+        "title": "公益伙伴日·清洁家园",
+        "series": Series.PARTNER_DAY,
+        "description": "捡拾垃圾",
+        "organizer_kind": OrganizerKind.ORGANIZATION,
+        "organization": t.org.pk,
+        "street": t.street.pk,
+        "community": t.community.pk,
+        "place": "社区文化家园",
+        "audience": Audience.EVERYONE,
+        "capacity": 20,
+        "recruit_until": start,
+        "first_starts_at": start,
+        "first_ends_at": end,
+    }
+    return lambda data=None, files=None: ActivityAddForm(data, files, initial=initial)
+
+
 BUILDERS = {
     "accounts.forms.AccountCreateForm": b_account_create,
     "jobs.admin_excel.ExcelUploadForm": b_excel_upload,
@@ -623,6 +719,13 @@ BUILDERS = {
     "partybuilding.admin.PartyMemberAdminForm": b_party_member_admin,
     "partybuilding.admin.PartyOrganizationAdminForm": b_party_org_admin,
     "twofactor.forms.CodeForm": b_code,
+    "volunteering.admin.ActivityAddForm": b_vol_activity_add,
+    "volunteering.admin.ReasonForm": b_vol_reason,
+    "volunteering.admin.SessionForm": b_vol_session,
+    "volunteering.forms.ActivityDraftForm": b_vol_draft,
+    "volunteering.forms.MarkAttendanceForm": b_vol_mark,
+    "volunteering.forms.StayForm": b_vol_stay,
+    "volunteering.forms.SupplementForm": b_vol_supplement,
 }
 # Bases with no fields of their own: nothing to show.
 ABSTRACT = {"core.forms.PortalForm", "core.forms.PortalModelForm"}
