@@ -16,6 +16,7 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import AdminSplitDateTime
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
 from django.db.models import Count, Min, Q
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -255,12 +256,13 @@ def _count_attended():
     return Count("places", filter=Q(places__status=PlaceStatus.ATTENDED))
 
 
-class ActivityEventInline(ReadOnlyAdminMixin, admin.TabularInline):
-    model = ActivityEvent
+class _TimelineInline(ReadOnlyAdminMixin, admin.TabularInline):
+    """A record's timeline, its from/to values shown with the labels of ``statuses``."""
+
+    statuses: type[models.TextChoices]
     extra = 0
     fields = ("created_at", "actor", "from_status", "to_status", "note")
     readonly_fields = fields
-    verbose_name_plural = gettext_lazy("activity timeline")
     template = "admin/volunteering/timeline_inline.html"
 
     def get_queryset(self, request):
@@ -268,11 +270,17 @@ class ActivityEventInline(ReadOnlyAdminMixin, admin.TabularInline):
 
     @admin.display(description=gettext_lazy("from"))
     def from_status(self, event):
-        return _label(ActivityStatus, event.from_value)
+        return _label(self.statuses, event.from_value)
 
     @admin.display(description=gettext_lazy("to"))
     def to_status(self, event):
-        return _label(ActivityStatus, event.to_value)
+        return _label(self.statuses, event.to_value)
+
+
+class ActivityEventInline(_TimelineInline):
+    model = ActivityEvent
+    statuses = ActivityStatus
+    verbose_name_plural = gettext_lazy("activity timeline")
 
 
 # The change page's buttons: (decision, label, target status, permission, service).
@@ -587,24 +595,10 @@ class VolunteerAdmin(
 # --- Places and their history -------------------------------------------------------------
 
 
-class PlaceEventInline(ReadOnlyAdminMixin, admin.TabularInline):
+class PlaceEventInline(_TimelineInline):
     model = PlaceEvent
-    extra = 0
-    fields = ("created_at", "actor", "from_status", "to_status", "note")
-    readonly_fields = fields
+    statuses = PlaceStatus
     verbose_name_plural = gettext_lazy("attendance history")
-    template = "admin/volunteering/timeline_inline.html"
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("actor")
-
-    @admin.display(description=gettext_lazy("from"))
-    def from_status(self, event):
-        return _label(PlaceStatus, event.from_value)
-
-    @admin.display(description=gettext_lazy("to"))
-    def to_status(self, event):
-        return _label(PlaceStatus, event.to_value)
 
 
 @admin.register(Place)
