@@ -35,6 +35,17 @@ def _two_factor_not_required(settings):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_cache():
+    # Public pages cache their rows (60 s, per process): one test's page must not be
+    # served to the next.
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _roles(db):
     # Groups come from post_migrate; a reused or flushed database may lack them.
     roles_sync()

@@ -5,7 +5,6 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
@@ -18,13 +17,6 @@ from marketplace.workflows import ProjectStatus, WishStatus
 from notifications.models import Notification
 from tests.factories import UserFactory
 from tests.marketplace.test_claims import _managed, _need, _wish
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def _resource(tenant, category, n=1):

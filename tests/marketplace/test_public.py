@@ -2,8 +2,6 @@
 party member offering a resource), their HTML holds no stored name, phone or address;
 every figure on them comes from records; and a surge reads the database once."""
 
-import pytest
-from django.core.cache import cache
 from django.urls import reverse
 
 from marketplace.choices import ProviderKind
@@ -12,13 +10,6 @@ from marketplace.models import Category, WishBeneficiary
 from marketplace.services import listings
 from tests.marketplace.test_claims import _managed
 from tests.partybuilding.member_helpers import make_member, make_tree
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def _public_html(client) -> str:

@@ -23,13 +23,6 @@ pytestmark = pytest.mark.django_db
 NOW = datetime.datetime.fromisoformat("2026-12-03T09:00:00+08:00")
 
 
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
-
-
 @pytest.fixture
 def frozen():
     with time_machine.travel(NOW, tick=False):
