@@ -17,6 +17,7 @@ import subprocess
 import sys
 import threading
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -308,9 +309,10 @@ def _burst(port: int, paths: list[str]) -> dict:
     }
 
 
-def measure_http(db_url: str, community_ids: list[int]) -> dict:
-    """gunicorn -w 2 --threads 4, production settings (DEBUG off), the bench database.
-    The cache is each worker's own memory: the first request of each page is cold."""
+@contextmanager
+def gunicorn_serving(db_url: str):
+    """gunicorn -w 2 --threads 4 on production settings and the bench database, answering
+    /healthz; yields its port and stops it afterwards."""
     port = _free_port()
     env = _server_env(db_url)
     subprocess.run(  # noqa: S603 - our own manage.py, fixed arguments
@@ -344,6 +346,19 @@ def measure_http(db_url: str, community_ids: list[int]) -> dict:
             if time.monotonic() > deadline or server.poll() is not None:
                 raise RuntimeError("gunicorn did not answer /healthz within 60 s")
             time.sleep(0.5)
+        yield port
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+
+
+def measure_http(db_url: str, community_ids: list[int]) -> dict:
+    """gunicorn -w 2 --threads 4, production settings (DEBUG off), the bench database.
+    The cache is each worker's own memory: the first request of each page is cold."""
+    with gunicorn_serving(db_url) as port:
         out = {"workers": 2, "threads": 4, "port": port}
         for name, path in (("wall", "/market/wishes/"), ("lists", "/market/lists/")):
             status, ms = _get(port, path)
@@ -370,12 +385,6 @@ def measure_http(db_url: str, community_ids: list[int]) -> dict:
                 flush=True,
             )
         return out
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
 
 
 def measure_marketplace(users: dict, rows: dict, db_url: str) -> dict:

@@ -20,8 +20,6 @@ import http.client
 import os
 import secrets
 import statistics
-import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
@@ -365,7 +363,7 @@ def surge_http(setup: dict, db_url: str, seconds: float) -> dict:
     from django.test.utils import override_settings
 
     from bench.load import SERVER_ENV
-    from bench.measure_marketplace import _free_port, _get, _server_env
+    from bench.measure_marketplace import gunicorn_serving
     from volunteering.tokens import SIGN_IN, make_token
 
     session = setup["session"]
@@ -373,36 +371,7 @@ def surge_http(setup: dict, db_url: str, seconds: float) -> dict:
     with override_settings(SECRET_KEY=secret_key):  # the server's key signs the QR code
         path = _url("scan", session.pk, make_token(session, SIGN_IN))
     cookies = _session_cookies(setup["accounts"], secret_key)
-    port = _free_port()
-    env = _server_env(db_url)
-    subprocess.run(  # noqa: S603 - our own manage.py, fixed arguments
-        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
-        cwd=ROOT,
-        env=env,
-        check=True,
-    )
-    server = subprocess.Popen(  # noqa: S603
-        [
-            str(ROOT / ".venv" / "bin" / "gunicorn"),
-            "kaiyihui.wsgi",
-            "-w",
-            "2",
-            "--threads",
-            "4",
-            "-b",
-            f"127.0.0.1:{port}",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while _get(port, "/healthz")[0] != 200:
-            if time.monotonic() > deadline or server.poll() is not None:
-                raise RuntimeError("gunicorn did not answer /healthz within 60 s")
-            time.sleep(0.5)
+    with gunicorn_serving(db_url) as port:
         plan = _schedule(len(cookies), seconds)
         results: list[tuple[int, float]] = []
         lock = threading.Lock()
@@ -422,12 +391,6 @@ def surge_http(setup: dict, db_url: str, seconds: float) -> dict:
         for thread in threads:
             thread.join()
         seconds = time.perf_counter() - start
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
     statuses: dict[int, int] = {}
     for status, _ms in results:
         statuses[status] = statuses.get(status, 0) + 1
