@@ -7,6 +7,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.widgets import AdminDateWidget
+from django.contrib.auth import get_user_model
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models import Count
 from django.template.response import TemplateResponse
@@ -286,9 +287,37 @@ class PartyOrganizationAdmin(ServiceAdminMixin, ScopedAdminMixin, admin.ModelAdm
 
 
 class PartyMemberAdminForm(forms.ModelForm):
+    # By user name, not a drop-down: a street holds thousands of accounts.
+    account_username = forms.CharField(
+        label=gettext_lazy("portal account (user name)"),
+        required=False,
+        max_length=150,
+        help_text=gettext_lazy(
+            "The member's own sign-in, so their claims, offers and volunteer hours count "
+            "as a party member's. Leave empty for none."
+        ),
+    )
+
     class Meta:
         model = PartyMember
         fields = list(members.MEMBER_FIELDS)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and self.instance.account_id:
+            self.fields["account_username"].initial = self.instance.account.get_username()
+
+    def clean_account_username(self):
+        username = (self.cleaned_data.get("account_username") or "").strip()
+        if not username:
+            return ""  # none: the link is removed
+        account = get_user_model().objects.filter(username=username).first()
+        if account is None:
+            raise ValidationError(
+                gettext_lazy("There is no account with the user name %(name)s."),
+                params={"name": username},
+            )
+        return account
 
     def clean(self):
         data = super().clean()
@@ -379,6 +408,7 @@ class PartyMemberAdmin(
         "joined_on",
         "probation_ends_on",
         "posts",
+        "account_username",
     ]
     inlines = [TransferInline]
     actions = ["transfer_members"]
@@ -411,15 +441,26 @@ class PartyMemberAdmin(
         return False
 
     def create_via_service(self, request, obj, form):
-        return members.member_create(
+        created = members.member_create(
             actor=request.user, **{name: getattr(obj, name) for name in members.MEMBER_FIELDS}
         )
+        self._link_account(request, created, form)
+        return created
 
     def update_via_service(self, request, obj, form):
         changes = {
             name: getattr(obj, name) for name in members.EDITABLE_FIELDS if name in form.fields
         }
         members.member_update(member=obj, actor=request.user, **changes)
+        self._link_account(request, obj, form)
+
+    def _link_account(self, request, member, form):
+        if "account_username" in form.changed_data:
+            members.member_link_account(
+                member=member,
+                account=form.cleaned_data["account_username"] or None,
+                actor=request.user,
+            )
 
     def save_related(self, request, form, formsets, change):
         # The transfer history inline is read-only.

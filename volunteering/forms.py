@@ -64,9 +64,37 @@ class SupplementForm(StayForm):
     )
 
 
-class ActivityDraftForm(PortalForm):
+class SessionTimesForm(PortalForm):
+    """Another session of an activity (a second day, a repeat)."""
+
+    starts_at = _moment(_("starts at"))
+    ends_at = _moment(_("ends at"))
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("starts_at"), data.get("ends_at")
+        if start and end and end <= start:
+            self.add_error("ends_at", _("The session must end after it starts."))
+        return data
+
+
+class ActivityDraftForm(SessionTimesForm):
     """A draft activity with its first session; the organizer is one of those the user
     may organize for (``organizers``: ``[(key, label)]``, key ``kind:pk``)."""
+
+    field_order = [
+        "title",
+        "series",
+        "organizer",
+        "community",
+        "place",
+        "description",
+        "audience",
+        "capacity",
+        "starts_at",
+        "ends_at",
+        "recruit_until",
+    ]
 
     title = forms.CharField(label=_("title"), max_length=100)
     series = forms.ChoiceField(
@@ -84,8 +112,6 @@ class ActivityDraftForm(PortalForm):
     )
     audience = forms.ChoiceField(label=_("who may join"), choices=Audience.choices)
     capacity = forms.IntegerField(label=_("places per session"), min_value=1, max_value=10000)
-    starts_at = _moment(_("starts at"))
-    ends_at = _moment(_("ends at"))
     recruit_until = _moment(_("sign-up closes at"))
 
     def __init__(self, *args, organizers=(), communities=(), **kwargs):
@@ -98,10 +124,19 @@ class ActivityDraftForm(PortalForm):
 
     def clean(self):
         data = super().clean()
-        start, end = data.get("starts_at"), data.get("ends_at")
-        if start and end and end <= start:
-            self.add_error("ends_at", _("The session must end after it starts."))
+        end = data.get("ends_at")
         until = data.get("recruit_until")
         if end and until and until > end:
             self.add_error("recruit_until", _("Sign-up closes before the session ends."))
         return data
+
+
+class IdentityForm(PortalForm):
+    """The real name and resident ID number a certificate is issued to."""
+
+    name = forms.CharField(label=_("real name"), max_length=50)
+    id_number = forms.CharField(
+        label=_("resident ID number"),
+        max_length=18,
+        help_text=_("Printed masked on the certificate (e.g. 3301**********1234)."),
+    )

@@ -30,10 +30,20 @@ from incubation.models import Organization
 from marketplace.models import PartnerUnit
 from partybuilding.models import PartyOrganization
 from volunteering.choices import OrganizerKind
-from volunteering.forms import ActivityDraftForm, MarkAttendanceForm, SupplementForm
+from volunteering.forms import (
+    ActivityDraftForm,
+    MarkAttendanceForm,
+    SessionTimesForm,
+    SupplementForm,
+)
 from volunteering.models import Activity, HoursSupplement, Place, Session, Volunteer
 from volunteering.permissions import can_organize
-from volunteering.services.activities import activity_draft, activity_submit, session_renew_qr
+from volunteering.services.activities import (
+    activity_draft,
+    activity_submit,
+    session_add,
+    session_renew_qr,
+)
 from volunteering.services.places import (
     cancel_place,
     close_session,
@@ -439,12 +449,28 @@ def organize_submit(request, pk):
     return redirect("volunteering:roster", pk=activity.pk)
 
 
-@require_GET
+# Activities that still take sessions (a submitted one waits for the staff's answer).
+_GROWING = (ActivityStatus.DRAFT, ActivityStatus.REJECTED, ActivityStatus.PUBLISHED)
+
+
+@require_http_methods(["GET", "POST"])
 @login_required
 def roster(request, pk):
     """Per session: every place with its times, hours and sources, and the organizer's
-    buttons (close, mark attendance, supplement, QR codes)."""
+    buttons (close, mark attendance, supplement, QR codes); POST adds a session."""
     activity = _organized_activity(request.user, pk)
+    new_session = SessionTimesForm(request.POST or None)
+    if request.method == "POST" and new_session.is_valid():
+        try:
+            added = session_add(activity, actor=request.user, **new_session.cleaned_data)
+        except (ActionRefused, ValidationError) as exc:
+            add_refusal(new_session, exc)
+        else:
+            when = timezone.localtime(added.starts_at)
+            messages.success(
+                request, _("Session added: %(when)s.") % {"when": when.strftime("%Y-%m-%d %H:%M")}
+            )
+            return redirect("volunteering:roster", pk=activity.pk)
     pending = HoursSupplement.objects.filter(place=OuterRef("pk"), status=SupplementStatus.PENDING)
     places = (
         Place.objects.filter(status__in=LIVE_PLACE_STATUSES)
@@ -474,6 +500,7 @@ def roster(request, pk):
         "activity": activity,
         "rows": rows,
         "submittable": activity.status in _SUBMITTABLE,
+        "new_session": new_session if activity.status in _GROWING else None,
     }
     return render(request, "volunteering/portal/roster.html", context)
 

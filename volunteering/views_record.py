@@ -8,10 +8,13 @@
   the name masked, the hours, the issuer, number, date and SHA-256 — nothing else.
 """
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -21,9 +24,11 @@ from accounts.roles import STAFF_ROLES
 from accounts.scoping import get_visible_or_404
 from core.certified import certified_bytes, certified_download, is_pending
 from core.errors import ActionRefused
+from core.forms import add_refusal
 from core.http import tell_outcome
-from core.identifiers import mask_name
+from core.identifiers import mask_id_number, mask_name
 from volunteering.certificates import certificate_filename
+from volunteering.forms import IdentityForm
 from volunteering.models import Volunteer, VolunteerCertificate
 from volunteering.record import (
     attended_places,
@@ -34,7 +39,7 @@ from volunteering.record import (
     stars_of,
 )
 from volunteering.services.certificates import certificate_issue
-from volunteering.services.volunteers import volunteer_for_account
+from volunteering.services.volunteers import volunteer_for_account, volunteer_set_identity
 from volunteering.tasks import freeze_certificate
 
 PER_PAGE = 20
@@ -47,15 +52,30 @@ def _year(request) -> int | None:
 
 
 def _record_page(request, volunteer: Volunteer, *, own: bool):
-    if request.method == "POST":
+    # A party member's name and number come from the roll: no form for them.
+    identity = None if volunteer.party_member_id else IdentityForm(initial={"name": volunteer.name})
+    here = (
+        reverse("volunteering:my_record")
+        if own
+        else reverse("volunteering:volunteer_record", args=[volunteer.pk])
+    )
+    if request.method == "POST" and request.POST.get("action") == "identity":
+        identity = IdentityForm(request.POST)
+        if identity.is_valid():
+            try:
+                volunteer_set_identity(volunteer, actor=request.user, **identity.cleaned_data)
+            except (ActionRefused, ValidationError) as exc:
+                add_refusal(identity, exc)
+            else:
+                messages.success(request, _("The real name and ID number are saved."))
+                return redirect(here)
+    elif request.method == "POST":
         tell_outcome(
             request,
             lambda: certificate_issue(volunteer, actor=request.user, year=_year(request)),
             _("The certificate is issued; its PDF is ready in a moment."),
         )
-        if own:
-            return redirect("volunteering:my_record")
-        return redirect("volunteering:volunteer_record", volunteer.pk)
+        return redirect(here)
     breakdown = hours_breakdown(volunteer)
     stars = stars_of(volunteer.hours_total)
     page = Paginator(attended_places(volunteer), PER_PAGE).get_page(request.GET.get("page"))
@@ -69,6 +89,8 @@ def _record_page(request, volunteer: Volunteer, *, own: bool):
         "certificates": certificates_of(volunteer),
         "can_issue": can_issue_certificate(request.user, volunteer),
         "this_year": timezone.localdate().year,
+        "identity": identity,
+        "masked_id": mask_id_number(volunteer.id_number),
     }
     return render(request, "volunteering/record/record.html", context)
 

@@ -462,3 +462,35 @@ def member_end_community_registration(*, registration, ended_on: datetime.date, 
     registration.ended_on = ended_on
     registration.save(update_fields=["ended_on", "updated_at"])
     return registration
+
+
+# --- The member's portal account ------------------------------------------------------------
+
+
+@transaction.atomic
+def member_link_account(*, member: PartyMember, account, actor) -> PartyMember:
+    """Tie ``member``'s roll record to their own portal account (their claims, offers and
+    volunteer hours then count as a party member's), or untie it with ``account=None``.
+
+    Only those who manage the member's branch: a member never links themself, since
+    anyone who knows a roll entry could otherwise take it over."""
+    current = _lock(member)
+    refuse_unless(can_manage_members(actor, current.branch))
+    if account is not None:
+        if not account.is_active:
+            raise ValidationError({"account": _("That account is disabled.")})
+        if account.street_id not in (None, current.branch.street_id):
+            raise ValidationError({"account": _("That account belongs to another street.")})
+        other = PartyMember.objects.filter(account=account).exclude(pk=current.pk).first()
+        if other is not None:
+            raise ValidationError(
+                {
+                    "account": _("That account is already linked to the member %(name)s.")
+                    % {"name": other.name}
+                }
+            )
+    if current.account_id != (account.pk if account is not None else None):
+        current.account = account
+        current.save(update_fields=["account", "updated_at"])
+    member.account = current.account
+    return current

@@ -622,6 +622,21 @@ def b_vol_mark(t):
     return lambda data=None, files=None: MarkAttendanceForm(data, files, initial=initial)
 
 
+def b_vol_session_times(t):
+    from volunteering.forms import SessionTimesForm
+
+    start, end = _v_times()
+    initial = {"starts_at": start, "ends_at": end}
+    return lambda data=None, files=None: SessionTimesForm(data, files, initial=initial)
+
+
+def b_vol_identity(t):
+    from volunteering.forms import IdentityForm
+
+    initial = {"name": "王晓华", "id_number": "11010519491231002X"}
+    return lambda data=None, files=None: IdentityForm(data, files, initial=initial)
+
+
 def b_vol_draft(t):
     from accounts.models import Community
     from volunteering.choices import Audience, Series
@@ -723,7 +738,9 @@ BUILDERS = {
     "volunteering.admin.ReasonForm": b_vol_reason,
     "volunteering.admin.SessionForm": b_vol_session,
     "volunteering.forms.ActivityDraftForm": b_vol_draft,
+    "volunteering.forms.IdentityForm": b_vol_identity,
     "volunteering.forms.MarkAttendanceForm": b_vol_mark,
+    "volunteering.forms.SessionTimesForm": b_vol_session_times,
     "volunteering.forms.StayForm": b_vol_stay,
     "volunteering.forms.SupplementForm": b_vol_supplement,
 }

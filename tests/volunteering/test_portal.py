@@ -274,6 +274,38 @@ def test_a_leader_drafts_an_activity_with_its_session_and_submits_it(tenant, cli
     assert activity.status == ActivityStatus.SUBMITTED
 
 
+def test_the_organizer_adds_a_session_and_a_wrong_one_keeps_what_was_typed(tenant, client):
+    activity, _session = publish_activity(tenant)
+    client.force_login(tenant.leader)
+    url = reverse("volunteering:roster", args=[activity.pk])
+    day = timezone.localtime() + datetime.timedelta(days=9)
+    starts, ends = day.strftime("%Y-%m-%dT09:00"), day.strftime("%Y-%m-%dT08:00")
+    response = client.post(url, {"starts_at": starts, "ends_at": ends})
+    assert response.status_code == 200
+    assert "ends_at" in response.context["new_session"].errors
+    assert starts in response.content.decode()  # what was typed is shown back
+    assert activity.sessions.count() == 1
+    response = client.post(url, {"starts_at": starts, "ends_at": day.strftime("%Y-%m-%dT23:30")})
+    assert response.status_code == 200  # over 12 hours: the service says so on its field
+    assert "ends_at" in response.context["new_session"].errors
+    response = client.post(url, {"starts_at": starts, "ends_at": day.strftime("%Y-%m-%dT11:30")})
+    assert response.status_code == 302
+    assert activity.sessions.count() == 2
+
+
+def test_only_the_organizer_adds_sessions(tenant, client):
+    activity, _session = publish_activity(tenant)
+    user, _volunteer = make_volunteer(tenant, "v1")
+    client.force_login(user)
+    day = timezone.localtime() + datetime.timedelta(days=9)
+    response = client.post(
+        reverse("volunteering:roster", args=[activity.pk]),
+        {"starts_at": day.strftime("%Y-%m-%dT09:00"), "ends_at": day.strftime("%Y-%m-%dT11:00")},
+    )
+    assert response.status_code == 404
+    assert activity.sessions.count() == 1
+
+
 def test_a_leader_cannot_organize_for_another_organization(tenant, client):
     client.force_login(tenant.leader)
     response = client.post(
