@@ -12,7 +12,7 @@ import datetime
 
 from django.core.cache import cache
 from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, TruncDate
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
@@ -21,8 +21,11 @@ from volunteering.models import Activity, Place, Session
 from volunteering.workflows import PUBLIC_ACTIVITY_STATUSES, TAKEN_PLACE_STATUSES
 
 PUBLIC_CACHE_SECONDS = 60
-# A month of one street holds a few hundred sessions; the page says when there are more.
+# The most sessions one page lists. A quiet month is listed whole; a busy one (a street
+# holds some 5,000 sessions a month) shows each day's count and lists a day at a time,
+# a page of DAY_ROWS at a time.
 MONTH_ROWS = 500
+DAY_ROWS = 500
 # The feeds: what a calendar app keeps (the last month) and what is coming (a quarter).
 FEED_PAST_DAYS = 30
 FEED_AHEAD_DAYS = 90
@@ -76,9 +79,9 @@ def public_sessions():
     return Session.objects.filter(activity__status__in=sorted(PUBLIC_ACTIVITY_STATUSES))
 
 
-def _rows(qs, limit: int, *extra: str) -> list[dict]:
+def _rows(qs, limit: int, *extra: str, offset: int = 0) -> list[dict]:
     fields = (*_SESSION_FIELDS, *extra, "taken")
-    rows = list(qs.annotate(taken=_taken_places()).values(*fields)[:limit])
+    rows = list(qs.annotate(taken=_taken_places()).values(*fields)[offset : offset + limit])
     for row in rows:
         row["places_left"] = max(0, row["activity__capacity"] - row["taken"])
         row["organizer"] = (
@@ -100,32 +103,84 @@ def month_bounds(year: int, month: int) -> tuple[datetime.datetime, datetime.dat
     )
 
 
+def day_bounds(day: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
+    """The day on the local calendar, as aware instants [start, end)."""
+    start = datetime.datetime.combine(day, datetime.time.min)
+    return (
+        timezone.make_aware(start),
+        timezone.make_aware(start + datetime.timedelta(days=1)),
+    )
+
+
+def _public_communities() -> list:
+    """The communities that have public activities (the calendar's filter). One query."""
+    return list(
+        Community.objects.filter(
+            pk__in=Activity.objects.filter(
+                status__in=sorted(PUBLIC_ACTIVITY_STATUSES), community__isnull=False
+            ).values("community_id")
+        )
+        .order_by("name", "pk")
+        .values("pk", "name")
+    )
+
+
+def _between(start, end, community_id: int | None):
+    qs = public_sessions().filter(starts_at__gte=start, starts_at__lt=end)
+    if community_id is not None:
+        qs = qs.filter(activity__community_id=community_id)
+    return qs
+
+
 def public_month(*, year: int, month: int, community_id: int | None = None) -> dict:
-    """The calendar's month: its sessions in order, whether more exist than shown, and
-    the communities that have public activities (the filter). Three queries."""
+    """The calendar's month: the number of sessions of each day (one aggregate query),
+    the communities of the filter, and — when the month fits on a page (MONTH_ROWS) — its
+    sessions in order. A busier month lists no session (``by_day``): the page sends the
+    visitor to a day. Three queries at most, whatever the number of sessions."""
 
     def build():
         start, end = month_bounds(year, month)
-        qs = public_sessions().filter(starts_at__gte=start, starts_at__lt=end)
-        if community_id is not None:
-            qs = qs.filter(activity__community_id=community_id)
-        rows = _rows(qs.order_by("starts_at", "pk"), MONTH_ROWS + 1)
-        communities = list(
-            Community.objects.filter(
-                pk__in=Activity.objects.filter(
-                    status__in=sorted(PUBLIC_ACTIVITY_STATUSES), community__isnull=False
-                ).values("community_id")
-            )
-            .order_by("name", "pk")
-            .values("pk", "name")
+        qs = _between(start, end, community_id)
+        # Days on the local calendar (TruncDate uses the current time zone).
+        per_day = (
+            qs.annotate(day=TruncDate("starts_at"))
+            .order_by()
+            .values("day")
+            .annotate(n=Count("pk"))
+            .values_list("day", "n")
         )
+        counts = dict(per_day)
+        rows: list[dict] = []
+        by_day = sum(counts.values()) > MONTH_ROWS
+        if counts and not by_day:
+            rows = _rows(qs.order_by("starts_at", "pk"), MONTH_ROWS + 1)
+            # Sessions added since the counts were read: never list a cut month.
+            by_day = len(rows) > MONTH_ROWS
+            if by_day:
+                rows = []
         return {
-            "rows": rows[:MONTH_ROWS],
-            "more": len(rows) > MONTH_ROWS,
-            "communities": communities,
+            "counts": counts,
+            "total": sum(counts.values()),
+            "rows": rows,
+            "by_day": by_day,
+            "communities": _public_communities(),
         }
 
     return _cached(f"volunteer:month:{year}-{month:02d}:{community_id or 0}", build)
+
+
+def public_day(*, day: datetime.date, community_id: int | None = None, page: int = 1) -> list:
+    """A page of DAY_ROWS sessions of one day, in order. One query. The caller reads the
+    day's number from ``public_month``'s counts and keeps ``page`` within it: each page is
+    a cache entry, so odd input must not make new ones."""
+
+    def build():
+        start, end = day_bounds(day)
+        qs = _between(start, end, community_id).order_by("starts_at", "pk")
+        return _rows(qs, DAY_ROWS, offset=(page - 1) * DAY_ROWS)
+
+    key = f"volunteer:day:{day.isoformat()}:{community_id or 0}:{page}"
+    return _cached(key, build)
 
 
 def public_session(pk: int) -> dict | None:

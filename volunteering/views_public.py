@@ -7,7 +7,7 @@ from __future__ import annotations
 import calendar as monthgrid
 import datetime
 import re
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
 from django.http import Http404, HttpResponse
@@ -25,6 +25,7 @@ from volunteering.choices import OrganizerKind, Series
 # Ids beyond a 32-bit column are nobody's: read as "none" (never a 500 from the database).
 _LARGEST_ID = 2**31 - 1
 _MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
+_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def _positive_int(raw) -> int | None:
@@ -49,6 +50,24 @@ def parse_month(raw, today: datetime.date) -> tuple[int, int]:
         if 2000 <= year <= 2100 and 1 <= month <= 12:
             return year, month
     return today.year, today.month
+
+
+def parse_day(raw) -> datetime.date | None:
+    """``2026-12-25`` → that date; anything else (or a year out of range) is None: the
+    page shows the month instead."""
+    if not _DAY.match(raw or ""):
+        return None
+    try:
+        day = datetime.date.fromisoformat(raw)
+    except ValueError:
+        return None
+    return day if 2000 <= day.year <= 2100 else None
+
+
+def _query(community_id: int | None, **params) -> str:
+    if community_id:
+        params["community"] = community_id
+    return "?" + urlencode(params)
 
 
 def _shift(year: int, month: int, by: int) -> str:
@@ -76,37 +95,100 @@ def _present(row: dict) -> dict:
 
 @require_GET
 def calendar(request):
-    """Public: a month of public-benefit activities, day by day; filter by community."""
+    """Public: a month of public-benefit activities, day by day; filter by community.
+
+    A month of more than ``selectors.MONTH_ROWS`` sessions lists none: its grid gives the
+    number of sessions of each day, and a day (``?day=2026-12-25``) lists its sessions a
+    page (``?page=``) of ``selectors.DAY_ROWS`` at a time. Nothing is left out unsaid."""
     today = timezone.localdate()
-    year, month = parse_month(request.GET.get("month"), today)
+    day = parse_day(request.GET.get("day"))
+    if day is not None:
+        year, month = day.year, day.month
+    else:
+        year, month = parse_month(request.GET.get("month"), today)
     community_id = _positive_int(request.GET.get("community"))
     data = selectors.public_month(year=year, month=month, community_id=community_id)
-    rows = [_present(row) for row in data["rows"]]
+    community_name = next((c["name"] for c in data["communities"] if c["pk"] == community_id), "")
+    if not community_name:
+        community_id = None
+    counts: dict[datetime.date, int] = data["counts"]
+    month_rows = [_present(row) for row in data["rows"]]
+    context: dict = {}
+    if day is None:
+        rows = month_rows
+    else:
+        day_total = counts.get(day, 0)
+        pages = max(1, -(-day_total // selectors.DAY_ROWS))
+        page = min(_positive_int(request.GET.get("page")) or 1, pages)
+        if not data["by_day"]:
+            rows = [row for row in month_rows if row["day"] == day]
+        elif day_total:
+            found = selectors.public_day(day=day, community_id=community_id, page=page)
+            rows = [_present(row) for row in found]
+        else:
+            rows = []
+        first = (page - 1) * selectors.DAY_ROWS + 1
+        context |= {
+            "day_total": day_total,
+            "page": page,
+            "pages": pages,
+            "first_shown": first,
+            "last_shown": first + len(rows) - 1,
+            "previous_page_url": _query(community_id, day=day.isoformat(), page=page - 1)
+            if page > 1
+            else "",
+            "next_page_url": _query(community_id, day=day.isoformat(), page=page + 1)
+            if page < pages
+            else "",
+        }
     days: dict[datetime.date, list[dict]] = {}
     for row in rows:
         days.setdefault(row["day"], []).append(row)
-    busy = {day.day for day in days}
-    weeks = [
-        [
-            {"day": d, "busy": d in busy, "today": (year, month, d) == tuple(today.timetuple())[:3]}
-            for d in week
-        ]
-        for week in monthgrid.Calendar(firstweekday=0).monthdayscalendar(year, month)
-    ]
-    community_name = next((c["name"] for c in data["communities"] if c["pk"] == community_id), "")
-    context = {
+    # A quiet month's days are anchors on the page; otherwise each day is a page of its own.
+    anchors = day is None and not data["by_day"]
+    weeks = []
+    for week in monthgrid.Calendar(firstweekday=0).monthdayscalendar(year, month):
+        cells = []
+        for d in week:
+            date = datetime.date(year, month, d) if d else None
+            count = counts.get(date, 0) if date else 0
+            if date is None or not count:
+                href = ""
+            elif anchors:
+                href = f"#day-{d}"
+            else:
+                href = _query(community_id, day=date.isoformat())
+            cells.append(
+                {
+                    "day": d,
+                    "count": count,
+                    "busy": bool(count),
+                    "href": href,
+                    "today": date == today,
+                    "chosen": date is not None and date == day,
+                }
+            )
+        weeks.append(cells)
+    busy_days = sorted(counts)
+    start_day = today if counts.get(today) else (busy_days[0] if busy_days else None)
+    month_value = f"{year:04d}-{month:02d}"
+    context |= {
         "month_start": datetime.date(year, month, 1),
-        "month_value": f"{year:04d}-{month:02d}",
+        "month_value": month_value,
+        "month_url": _query(community_id, month=month_value),
         "previous_month": _shift(year, month, -1),
         "next_month": _shift(year, month, 1),
         "this_month": f"{today.year:04d}-{today.month:02d}",
+        "day": day,
         "days": sorted(days.items()),
         "weeks": weeks,
-        "more": data["more"],
+        "by_day": data["by_day"],
+        "start_day": start_day,
+        "start_day_url": _query(community_id, day=start_day.isoformat()) if start_day else "",
         "communities": data["communities"],
-        "community_id": community_id if community_name else None,
+        "community_id": community_id,
         "community_name": community_name,
-        "total": len(rows),
+        "total": data["total"],
     }
     return render(request, "volunteering/public/calendar.html", context)
 

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.volunteering.helpers import make_volunteer, publish_activity
-from volunteering import ical
+from volunteering import ical, selectors
 from volunteering.services import activities
 from volunteering.services.places import cancel_place, sign_up
 from volunteering.services.volunteers import volunteer_register
@@ -166,6 +166,127 @@ def test_the_month_reads_a_fixed_number_of_queries_then_the_cache(
         for _ in range(10):
             _calendar(client)
     assert again.count == 0, again.dump()
+
+
+# --- A busy month: counts per day, a day at a time --------------------------------------------
+
+
+@pytest.fixture
+def small_pages(monkeypatch):
+    """Pages of 3 sessions a month and 2 a day: a busy month without 5,000 sessions."""
+    monkeypatch.setattr(selectors, "MONTH_ROWS", 3)
+    monkeypatch.setattr(selectors, "DAY_ROWS", 2)
+
+
+def _sessions_on(tenant, days_and_hours):
+    """Public sessions at NOW + (days, hours): 5 December 09:00 is (2, 0)."""
+    return [
+        publish_activity(
+            tenant, title=f"活动{n}", starts_in=datetime.timedelta(days=days, hours=hours)
+        )[1]
+        for n, (days, hours) in enumerate(days_and_hours)
+    ]
+
+
+def _listed(response) -> list[int]:
+    return [row["pk"] for _d, rows in response.context["days"] for row in rows]
+
+
+def _counts(response) -> dict[int, int]:
+    return {
+        cell["day"]: cell["count"]
+        for week in response.context["weeks"]
+        for cell in week
+        if cell["count"]
+    }
+
+
+def test_a_busy_month_lists_no_session_but_each_days_count(tenant, client, frozen, small_pages):
+    _sessions_on(tenant, [(2, 0), (2, 1), (2, 2), (3, 0)])
+    response = _calendar(client)
+    assert response.status_code == 200
+    assert response.context["by_day"] is True
+    assert response.context["total"] == 4
+    assert _listed(response) == []
+    assert _counts(response) == {5: 3, 6: 1}
+    html = response.content.decode()
+    # In words, with a link: the month is not cut silently.
+    assert re.search(r"Too many to list|太多", html)
+    assert 'href="?day=2026-12-05"' in html and 'href="?day=2026-12-06"' in html
+
+
+def test_a_busy_day_is_listed_a_page_at_a_time_and_nothing_is_left_out(
+    tenant, client, frozen, small_pages
+):
+    sessions = _sessions_on(tenant, [(2, 0), (2, 1), (2, 2), (3, 0)])
+    first = _calendar(client, day="2026-12-05")
+    assert first.context["day"] == datetime.date(2026, 12, 5)
+    assert (first.context["day_total"], first.context["page"], first.context["pages"]) == (3, 1, 2)
+    html = first.content.decode()
+    assert "?day=2026-12-05&amp;page=2" in html
+    second = _calendar(client, day="2026-12-05", page=2)
+    assert _listed(first) + _listed(second) == [s.pk for s in sessions[:3]]
+    assert (second.context["first_shown"], second.context["last_shown"]) == (3, 3)
+    # A page past the last is the last; an odd page is the first.
+    assert _listed(_calendar(client, day="2026-12-05", page=99)) == [sessions[2].pk]
+    assert _listed(_calendar(client, day="2026-12-05", page="x")) == _listed(first)
+    assert _listed(_calendar(client, day="2026-12-06")) == [sessions[3].pk]
+    empty = _calendar(client, day="2026-12-07")
+    assert empty.status_code == 200 and _listed(empty) == []
+
+
+def test_a_day_filters_by_community(tenant, client, frozen, small_pages):
+    _sessions_on(tenant, [(2, 0), (2, 1), (2, 2), (2, 3)])
+    _a, there = _publish_in_other_community(tenant, title="二社区助老")
+    day = _calendar(client, day="2026-12-05", community=tenant.other_community.pk)
+    assert _listed(day) == [there.pk]
+    assert day.context["day_total"] == 1
+    html = day.content.decode()
+    assert 'name="day" value="2026-12-05"' in html
+    month = _calendar(client, community=tenant.other_community.pk)
+    assert month.context["by_day"] is False and _listed(month) == [there.pk]
+
+
+def test_a_quiet_month_lists_a_day_too(tenant, client, frozen):
+    sessions = _sessions_on(tenant, [(2, 0), (3, 0)])
+    month = _calendar(client)
+    assert month.context["by_day"] is False
+    assert _counts(month) == {5: 1, 6: 1}
+    assert 'href="#day-5"' in month.content.decode()
+    day = _calendar(client, day="2026-12-06")
+    assert _listed(day) == [sessions[1].pk]
+    assert day.context["pages"] == 1
+
+
+@pytest.mark.parametrize(
+    "day", ["2026-02-30", "2026-12-5", "abc", "1999-12-01", "2101-01-01", "2026-12-25T00", "-1"]
+)
+def test_odd_days_show_the_month(tenant, client, frozen, day):
+    response = _calendar(client, day=day, page="-4")
+    assert response.status_code == 200
+    assert response.context["day"] is None
+    assert response.context["month_value"] == "2026-12"
+
+
+@pytest.mark.parametrize("busy", [False, True])
+def test_the_month_and_a_day_read_a_fixed_number_of_queries(
+    tenant, client, frozen, small_pages, django_assert_max_num_queries, busy
+):
+    # Two sizes: within the caps (the month is listed), and past them (counts, then a day
+    # of two pages).
+    _sessions_on(tenant, [(2, n) for n in range(7 if busy else 2)])
+    with django_assert_max_num_queries(3):
+        month = _calendar(client)
+    assert month.context["by_day"] is busy
+    with django_assert_max_num_queries(1):  # the month is cached: the day's page only
+        day = _calendar(client, day="2026-12-05", page=2)
+    assert day.context["day_total"] == (7 if busy else 2)
+    cache.clear()
+    with django_assert_max_num_queries(4):
+        _calendar(client, day="2026-12-05", page=2)
+    with django_assert_max_num_queries(0):
+        _calendar(client, day="2026-12-05", page=2)
+        _calendar(client)
 
 
 # --- The session page ------------------------------------------------------------------------
