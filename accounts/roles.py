@@ -47,6 +47,7 @@ ROLE_PERMISSIONS = {
         "funding.*",
         "marketplace.*",
         "volunteering.*",
+        "rankings.*",
         "reporting.*",
         "jobs.view_job",
     ],
@@ -67,6 +68,7 @@ ROLE_PERMISSIONS = {
         "volunteering.add_activity",
         "volunteering.change_activity",
         "volunteering.change_hourssupplement",
+        "rankings.view_*",
         "jobs.view_job",
     ],
     Role.PARTY_WORKER: [

@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "volunteering",
     "evaluation",
     "funding",
+    "rankings",
     "reporting",
     "operations",
     # The project package: installed for its migrations only (see kaiyihui/apps.py).

@@ -1,0 +1,3 @@
+"""Every write to rankings data goes through these modules: ``schemes`` (drafting and
+publishing scoring schemes), ``ledger`` (inserting a month's score entries) and
+``rankings`` (computing snapshots, publishing them for notice, finalizing, re-runs)."""
