@@ -482,3 +482,17 @@ def test_the_organization_feed_and_unknown_feeds(tenant, client, frozen):
         f"/volunteer/calendar/organization/{10**20}.ics",
     ):
         assert client.get(url).status_code == 404, url
+
+
+# --- Navigation ------------------------------------------------------------------------------
+
+
+def test_the_calendar_is_in_every_visitors_nav_and_the_portal_in_members(tenant, client):
+    calendar_link = f'href="{reverse("volunteering:calendar")}"'
+    portal_link = f'href="{reverse("volunteering:home")}"'
+    for url in (reverse("volunteering:calendar"), reverse("marketplace:wish_wall")):
+        html = client.get(url).content.decode()
+        assert calendar_link in html and portal_link not in html, url
+    client.force_login(tenant.leader)
+    html = client.get(reverse("home")).content.decode()
+    assert calendar_link in html and portal_link in html
