@@ -27,6 +27,7 @@ from reporting.dashboard import (
 )
 from reporting.dossier import can_start_dossier, dossier_start
 from reporting.selectors import headline_figures, trend_figures
+from volunteering.figures import year_window_opens
 
 
 @login_required
@@ -63,7 +64,10 @@ def dashboard(request):
     street = None if user.is_superuser and not user.street_id else user.street
     figures = headline_figures(street=street, community=community)
     trends = trend_figures(street=street, community=community)
-    year = timezone.localdate().year
+    today = timezone.localdate()
+    year = today.year
+    activities_url = reverse("admin:volunteering_activity_changelist")
+    volunteers_url = reverse("admin:volunteering_volunteer_changelist")
     return render(
         request,
         "reporting/dashboard.html",
@@ -103,6 +107,15 @@ def dashboard(request):
             "resources_url": reverse("admin:marketplace_resource_changelist") + "?status=listed",
             "claims_url": reverse("admin:marketplace_claim_changelist")
             + "?status__in=claimed,in_progress",
+            # The rows behind volunteering.figures: public activities, every volunteer
+            # (their hours make the total), those who served in the last 12 months, and
+            # the dedication days whose attendance makes the rate.
+            "volunteer_activities_url": activities_url + "?status__in=finished,published",
+            "volunteers_url": volunteers_url,
+            "active_volunteers_url": volunteers_url
+            + f"?last_served_on__gte={year_window_opens(today).isoformat()}",
+            "dedication_days_url": activities_url
+            + "?series=dedication_day&status__in=finished,published",
         },
     )
 

@@ -1,6 +1,7 @@
 from django.urls import reverse
 
 from tests.factories import OrganizationFactory
+from tests.volunteering.helpers import make_volunteer, publish_activity
 
 
 def test_street_staff_see_the_street_figures_with_links(client, tenant, outsider_tenant):
@@ -66,3 +67,26 @@ def test_every_chart_link_opens_its_list(client, tenant):
     assert len(links) > 30
     for url in set(links):
         assert client.get(url).status_code == 200, url
+
+
+def test_the_volunteering_cards_open_the_lists_behind_their_figures(client, tenant):
+    publish_activity(tenant)
+    make_volunteer(tenant, "dashboard-volunteer")
+    client.force_login(tenant.street_admin)
+    response = client.get(reverse("dashboard"))
+    context, body = response.context, response.content.decode()
+    figures = context["figures"]
+    expected = {
+        "volunteer_activities_url": figures["public_benefit_activities_total"],
+        "active_volunteers_url": figures["volunteers_active"],
+        "volunteers_url": 1,
+        "dedication_days_url": 0,
+    }
+    assert figures["public_benefit_activities_total"] == 1
+    for name, count in expected.items():
+        url = context[name]
+        assert url.startswith("/admin/volunteering/"), url
+        assert f'href="{url.replace("&", "&amp;")}"' in body, name
+        page = client.get(url)
+        assert page.status_code == 200, url
+        assert page.context["cl"].result_count == count, url
