@@ -22,6 +22,23 @@ from rankings.workflows import RankingStatus
 POINTS = {"max_digits": 10, "decimal_places": 2}
 
 
+class AppendOnlyModel(models.Model):
+    """A record that is written once: the ledger's entries and a snapshot's rows. Saving
+    a stored row again or deleting one is a programming error, stopped here as well as by
+    the services (which only insert) and the admin (read-only)."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise TypeError(f"{type(self).__name__} rows are never changed once stored")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError(f"{type(self).__name__} rows are never deleted")
+
+
 class StreetRowQuerySet(ScopedQuerySet):
     scope_paths = ScopePaths(street="street")
 
@@ -81,7 +98,7 @@ class ScoreEntryQuerySet(ScopedQuerySet):
     )
 
 
-class ScoreEntry(models.Model):
+class ScoreEntry(AppendOnlyModel):
     """One row of the append-only ledger: a fact that earned an organization points in a
     month under one scheme, with the reason in words. Written only by
     ``rankings.services.ledger``, which inserts and never updates or deletes."""
@@ -271,7 +288,7 @@ class RankingRowQuerySet(ScopedQuerySet):
     )
 
 
-class RankingRow(models.Model):
+class RankingRow(AppendOnlyModel):
     """One organization's place in a ranking snapshot, as frozen when it was computed."""
 
     ranking = models.ForeignKey(

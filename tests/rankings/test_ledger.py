@@ -103,3 +103,39 @@ def test_the_rules_are_validated(tenant):
             rules=rules,
         )
     assert "serious" in str(error.value)
+
+
+def test_activities_and_their_hours_are_recorded(tenant, scheme):
+    from django.utils import timezone
+
+    from tests.volunteering.helpers import make_volunteer, publish_activity
+    from volunteering.models import Place
+    from volunteering.workflows import PlaceStatus
+
+    activity, session = publish_activity(tenant, starts_in=datetime.timedelta(days=1))
+    for name in ("v1", "v2"):
+        _user, volunteer = make_volunteer(tenant, name)
+        Place.objects.create(
+            session=session, volunteer=volunteer, status=PlaceStatus.ATTENDED, hours=Decimal("2")
+        )
+    month = timezone.localtime(session.starts_at).date().replace(day=1)
+    ledger_build(scheme=scheme, period=month)
+    [organized] = _entries(tenant.org, SourceKind.ACTIVITY_ORGANIZED)
+    assert organized.source_ref == f"activity:{activity.pk}"
+    assert organized.points == Decimal("2.00") and organized.dimension == Dimension.ACTIVITIES
+    [hours] = _entries(tenant.org, SourceKind.VOLUNTEER_HOURS)
+    assert hours.source_ref == f"session:{session.pk}"
+    assert hours.points == Decimal("0.40")  # 4 hours at 0.1
+    assert "4" in hours.reason and activity.title in hours.reason
+
+
+def test_an_entry_is_never_changed_or_deleted(tenant, scheme):
+    confirm_claims(tenant.org, 1)
+    ledger_build(scheme=scheme, period=PERIOD)
+    entry = ScoreEntry.objects.get()
+    entry.points = Decimal("99")
+    with pytest.raises(TypeError):
+        entry.save()
+    with pytest.raises(TypeError):
+        entry.delete()
+    assert ScoreEntry.objects.get().points == Decimal("3.00")
