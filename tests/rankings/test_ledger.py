@@ -139,3 +139,23 @@ def test_an_entry_is_never_changed_or_deleted(tenant, scheme):
     with pytest.raises(TypeError):
         entry.delete()
     assert ScoreEntry.objects.get().points == Decimal("3.00")
+
+
+def test_a_grade_finalized_in_the_month_is_recorded(tenant, scheme):
+    from evaluation.models import Review
+    from evaluation.workflows import ReviewStatus
+    from tests.evaluation.helpers import make_cycle
+    from tests.rankings.conftest import at
+
+    cycle = make_cycle(tenant.street)
+    Review.objects.create(
+        cycle=cycle,
+        organization=tenant.org,
+        status=ReviewStatus.FINALIZED,
+        grade="4A",
+        finalized_at=at(datetime.date(2026, 11, 20)),
+    )
+    ledger_build(scheme=scheme, period=PERIOD)
+    [grade] = _entries(tenant.org, SourceKind.EVALUATION_GRADE)
+    assert (grade.points, grade.dimension) == (Decimal("8.00"), Dimension.BASICS)
+    assert "4A" in grade.reason
