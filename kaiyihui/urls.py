@@ -40,6 +40,7 @@ urlpatterns = [
     path("party/", include("partybuilding.urls")),
     path("market/", include("marketplace.urls")),
     path("volunteer/", include("volunteering.urls")),
+    path("rankings/", include("rankings.urls")),
     path("evaluation/", include("evaluation.urls")),
     path("funding/", include("funding.urls")),
     path("jobs/", include("jobs.urls")),

@@ -64,10 +64,10 @@ DEFAULT_RULES: dict[str, dict] = {
         "cap": "20",
         "levels": {"passed": "10", "basically_passed": "5", "failed": "0"},
     },
+    # No monthly cap (no "cap" key): a veto caps the total score instead.
     K.CREDIT_VETO: {
         "dimension": Dimension.CREDIT,
         "points": "0",
-        "cap": None,
         "levels": {"abnormal": "60", "serious": "0"},
     },
 }

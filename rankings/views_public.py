@@ -1,0 +1,87 @@
+"""Public pages of 凯益榜单, no login and nothing personal: an organization's portrait
+(画像) and its printable PDF. They show only what ``rankings.portrait`` returns."""
+
+from __future__ import annotations
+
+from django.core.cache import cache
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from core.pdf import render_pdf
+from incubation.choices import AnnualReviewResult, GrowthLevel, LegalStatus, ServiceField
+from incubation.workflows import Stage
+from partybuilding.choices import CoverageKind
+from rankings.charts import radar_svg, rank_line_svg
+from rankings.portrait import CACHE_SECONDS, organization_portrait
+
+_LARGEST_ID = 2**31 - 1
+
+
+def _label(choices, value) -> str:
+    if not value:
+        return ""
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return ""
+
+
+def _portrait_or_404(pk: int) -> dict:
+    if not 0 < pk <= _LARGEST_ID:
+        raise Http404
+    portrait = organization_portrait(pk)
+    if portrait is None:
+        raise Http404
+    return portrait
+
+
+def _present(portrait: dict) -> dict:
+    """Labels in words for the keys the portrait holds."""
+    return {
+        **portrait,
+        "legal_status_label": _label(LegalStatus, portrait["legal_status"]),
+        "service_field_label": _label(ServiceField, portrait["service_field"]),
+        "growth_level_label": _label(GrowthLevel, portrait["growth_level"]),
+        "stage_label": _label(Stage, portrait["stage"]),
+        "review_result_label": _label(AnnualReviewResult, portrait["last_annual_review_result"]),
+        "coverage_label": _label(CoverageKind, portrait["coverage_kind"]),
+    }
+
+
+@require_GET
+def portrait(request, pk):
+    """Public: one organization's portrait, phone first, with the radar over six
+    dimensions and the line of its monthly rank (drawn by the vendored ECharts)."""
+    data = _present(_portrait_or_404(pk))
+    charts = {
+        "radar": data["radar"],
+        "history": data["rank_history"],
+        "labels": {"rank": _("rank")},
+    }
+    context = {"o": data, "charts": charts}
+    return render(request, "rankings/public/portrait.html", context)
+
+
+@require_GET
+def portrait_pdf(request, pk):
+    """The portrait on paper for meetings: the same facts, charts drawn as SVG. The bytes
+    are cached with the portrait, so a crowd does not render it again and again."""
+    data = _present(_portrait_or_404(pk))
+    key = f"rankings:portrait-pdf:{pk}:{get_language()}"
+    content = cache.get(key)
+    if content is None:
+        context = {
+            "o": data,
+            "radar_svg": radar_svg(data["radar"]),
+            "rank_svg": rank_line_svg(data["rank_history"]),
+            "printed_on": timezone.localdate(),
+        }
+        content = render_pdf("rankings/public/portrait_pdf.html", context)
+        cache.set(key, content, CACHE_SECONDS)
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="portrait-{data["id"]}.pdf"'
+    return response
