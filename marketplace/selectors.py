@@ -7,13 +7,13 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.core.cache import cache
 from django.db.models import Avg, Case, Count, Exists, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Community
+from core.public_cache import cached_public
 from marketplace.models import Category, Claim, FundCommitment, Need, Project, Resource, Wish
 from marketplace.rules import marketplace_rules
 from marketplace.workflows import (
@@ -84,19 +84,7 @@ def public_wishes(*, community_id: int | None = None):
     return qs.order_by("-published_at", "-pk")
 
 
-# Public pages read their rows through the cache: a surge of residents opening the wall
-# costs the database one query set a minute, whoever they are (a cached *page* would not
-# serve visitors without a cookie, and would carry another visitor's CSRF token).
-PUBLIC_CACHE_SECONDS = 60
 WALL_PAGE_SIZE = 60
-
-
-def _cached(key: str, build):
-    data = cache.get(key)
-    if data is None:
-        data = build()
-        cache.set(key, data, PUBLIC_CACHE_SECONDS)
-    return data
 
 
 def public_wall(*, community_id: int | None = None, page: int = 1) -> dict:
@@ -148,7 +136,7 @@ def public_wall(*, community_id: int | None = None, page: int = 1) -> dict:
             "fulfilled": fulfilled.count(),
         }
 
-    return _cached(f"market:wall:{community_id or 0}:{page}", build)
+    return cached_public(f"market:wall:{community_id or 0}:{page}", build)
 
 
 def public_lists() -> dict:
@@ -202,7 +190,7 @@ def public_lists() -> dict:
         )
         return {"needs": needs, "resources": resources, "projects": projects}
 
-    return _cached("market:lists", build)
+    return cached_public("market:lists", build)
 
 
 @dataclass

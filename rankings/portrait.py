@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.core.cache import cache
 from django.db.models import Avg, Count, DecimalField, Max, Q, Sum
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast
 
+from core.public_cache import cached_public
 from funding.models import Application
 from funding.workflows import FUNDED_STATUSES
 from incubation.models import Organization
@@ -185,16 +185,16 @@ def _radar(latest: dict | None) -> list[dict]:
 def organization_portrait(pk: int) -> dict | None:
     """The portrait of organization ``pk`` as plain values (None when it has no public
     page): at most 7 queries, then cached for a few minutes."""
-    key = f"rankings:portrait:{pk}"
-    cached = cache.get(key)
-    if cached is not None:
-        return cached
+    return cached_public(f"rankings:portrait:{pk}", lambda: _portrait(pk), CACHE_SECONDS) or None
+
+
+def _portrait(pk: int) -> dict:
     facts = _facts(pk)
     if facts is None:
-        return None
+        return {}  # cached too: a missing organization is not looked up again and again
     history = _rank_history(pk)
     latest = history[-1] if history else None
-    portrait = {
+    return {
         **facts,
         **_activities(pk),
         **_services(pk),
@@ -219,5 +219,3 @@ def organization_portrait(pk: int) -> dict | None:
             else None
         ),
     }
-    cache.set(key, portrait, CACHE_SECONDS)
-    return portrait

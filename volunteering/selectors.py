@@ -10,17 +10,16 @@ from __future__ import annotations
 
 import datetime
 
-from django.core.cache import cache
 from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce, TruncDate
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from accounts.models import Community
+from core.public_cache import cached_public
 from volunteering.models import Activity, Place, Session
 from volunteering.workflows import PUBLIC_ACTIVITY_STATUSES, TAKEN_PLACE_STATUSES
 
-PUBLIC_CACHE_SECONDS = 60
 # The most sessions one page lists. A quiet month is listed whole; a busy one (a street
 # holds some 5,000 sessions a month) shows each day's count and lists a day at a time,
 # a page of DAY_ROWS at a time.
@@ -49,14 +48,6 @@ _SESSION_FIELDS = (
     "activity__community__name",
     "activity__street__name",
 )
-
-
-def _cached(key: str, build):
-    data = cache.get(key)
-    if data is None:
-        data = build()
-        cache.set(key, data, PUBLIC_CACHE_SECONDS)
-    return data
 
 
 def _taken_places():
@@ -166,7 +157,7 @@ def public_month(*, year: int, month: int, community_id: int | None = None) -> d
             "communities": _public_communities(),
         }
 
-    return _cached(f"volunteer:month:{year}-{month:02d}:{community_id or 0}", build)
+    return cached_public(f"volunteer:month:{year}-{month:02d}:{community_id or 0}", build)
 
 
 def public_day(*, day: datetime.date, community_id: int | None = None, page: int = 1) -> list:
@@ -180,7 +171,7 @@ def public_day(*, day: datetime.date, community_id: int | None = None, page: int
         return _rows(qs, DAY_ROWS, offset=(page - 1) * DAY_ROWS)
 
     key = f"volunteer:day:{day.isoformat()}:{community_id or 0}:{page}"
-    return _cached(key, build)
+    return cached_public(key, build)
 
 
 def public_session(pk: int) -> dict | None:
@@ -192,7 +183,7 @@ def public_session(pk: int) -> dict | None:
         # An empty dict, not None, is cached: a missing session is not looked up again.
         return rows[0] if rows else {}
 
-    return _cached(f"volunteer:session:{pk}", build) or None
+    return cached_public(f"volunteer:session:{pk}", build) or None
 
 
 def feed_sessions(
@@ -216,7 +207,7 @@ def feed_sessions(
         return _rows(qs.order_by("starts_at", "pk"), FEED_ROWS, "activity__description")
 
     key = f"volunteer:feed:{community_id or 0}:{organization_id or 0}"
-    return _cached(key, build)
+    return cached_public(key, build)
 
 
 def signup_path(activity_id: int) -> str:
