@@ -1,5 +1,6 @@
-"""Public pages of 凯益榜单, no login and nothing personal: an organization's portrait
-(画像) and its printable PDF. They show only what ``rankings.portrait`` returns."""
+"""Public pages of 凯益榜单, no login and nothing personal: the hub's public board (the
+front page for visitors), a published ranking, an organization's portrait (画像) and its
+printable PDF. They show only what ``rankings.public`` and ``rankings.portrait`` return."""
 
 from __future__ import annotations
 
@@ -14,11 +15,24 @@ from django.views.decorators.http import require_GET
 from core.pdf import render_pdf
 from incubation.choices import AnnualReviewResult, GrowthLevel, LegalStatus, ServiceField
 from incubation.workflows import Stage
+from marketplace.selectors import public_wall
 from partybuilding.choices import CoverageKind
 from rankings.charts import radar_svg, rank_line_svg
+from rankings.choices import PeriodKind, ScopeKind
 from rankings.portrait import CACHE_SECONDS, organization_portrait
+from rankings.public import (
+    PAGE_ROWS,
+    board_rankings,
+    public_ranking,
+    public_ranking_rows,
+    sibling_rankings,
+)
+from rankings.workflows import RankingStatus
+from volunteering.selectors import public_upcoming
 
 _LARGEST_ID = 2**31 - 1
+BOARD_WISHES = 6
+BOARD_SESSIONS = 6
 
 
 def _label(choices, value) -> str:
@@ -85,3 +99,70 @@ def portrait_pdf(request, pk):
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="portrait-{data["id"]}.pdf"'
     return response
+
+
+def _ranking_title(ranking: dict) -> str:
+    period = ranking["period_start"]
+    if ranking["period_kind"] == PeriodKind.YEAR:
+        return _("%(year)s yearly ranking") % {"year": period.year}
+    return _("%(year)s-%(month)02d monthly ranking") % {"year": period.year, "month": period.month}
+
+
+def _scope_label(ranking: dict) -> str:
+    if ranking["scope_kind"] == ScopeKind.COMMUNITY:
+        return ranking["community__name"] or ""
+    if ranking["scope_kind"] == ScopeKind.GROWTH_LEVEL:
+        return _label(GrowthLevel, ranking["growth_level"])
+    return str(ScopeKind.STREET.label)
+
+
+def _present_ranking(ranking: dict) -> dict:
+    return {
+        **ranking,
+        "title": _ranking_title(ranking),
+        "scope_label": _scope_label(ranking),
+        "on_notice": ranking["status"] == RankingStatus.NOTICE,
+    }
+
+
+@require_GET
+def board(request):
+    """Public: the hub's front page — the current rankings, the latest honours, the wish
+    wall and the coming activities. Each part reads a cached selector."""
+    wall = public_wall(page=1)
+    context = {
+        "rankings": [_present_ranking(r) for r in board_rankings()],
+        "wishes": wall["rows"][:BOARD_WISHES],
+        "wishes_total": wall["total"],
+        "wishes_fulfilled": wall["fulfilled"],
+        "sessions": public_upcoming(BOARD_SESSIONS),
+    }
+    return render(request, "rankings/public/board.html", context)
+
+
+@require_GET
+def ranking_page(request, pk):
+    """Public: one published snapshot, a page of rows at a time, with the tabs of the same
+    period's other scopes. A superseded snapshot says which one replaced it and why."""
+    if not 0 < pk <= _LARGEST_ID:
+        raise Http404
+    ranking = public_ranking(pk)
+    if ranking is None:
+        raise Http404
+    pages = max(1, -(-ranking["organizations"] // PAGE_ROWS))
+    try:
+        page = min(max(int(request.GET.get("page", 1)), 1), pages)
+    except (TypeError, ValueError):
+        page = 1
+    context = {
+        "ranking": _present_ranking(ranking),
+        "rows": public_ranking_rows(pk, page),
+        "tabs": [
+            {**_present_ranking({**ranking, **tab}), "pk": tab["pk"]}
+            for tab in sibling_rankings(ranking)
+        ],
+        "page": page,
+        "pages": pages,
+        "first": (page - 1) * PAGE_ROWS + 1,
+    }
+    return render(request, "rankings/public/ranking.html", context)

@@ -13,6 +13,7 @@ from accounts.models import Community
 from accounts.roles import STAFF_ROLES, is_street_staff, roles_of
 from core.todos import todos_for
 from incubation.models import Organization
+from rankings.views_public import board as public_board
 from reporting.dashboard import (
     activity_month_columns,
     activity_year_columns,
@@ -30,9 +31,11 @@ from reporting.selectors import headline_figures, trend_figures
 from volunteering.figures import year_window_opens
 
 
-@login_required
 def home(request):
-    """Landing page after login: where each role goes next."""
+    """Landing page after login: where each role goes next. A visitor who is not signed
+    in sees the hub's public board (rankings, honours, wishes, activities)."""
+    if not request.user.is_authenticated:
+        return public_board(request)
     organizations = Organization.objects.visible_to(request.user).select_related("community")
     today = timezone.localdate()
     # What must I do now: every app's registered to-do source, due date then urgency.

@@ -174,6 +174,18 @@ def public_day(*, day: datetime.date, community_id: int | None = None, page: int
     return cached_public(key, build)
 
 
+def public_upcoming(limit: int = 8) -> list[dict]:
+    """The next ``limit`` public sessions from now on (the public board's list). One
+    query, cached a minute: the minute is within a session's sign-up window anyway."""
+
+    def build():
+        now = timezone.now()
+        qs = public_sessions().filter(starts_at__gte=now).order_by("starts_at", "pk")
+        return _rows(qs, limit)
+
+    return cached_public(f"volunteer:upcoming:{limit}", build)
+
+
 def public_session(pk: int) -> dict | None:
     """One public session with its activity's description; None when there is no such
     session or its activity is not public."""

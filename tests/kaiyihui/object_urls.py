@@ -626,6 +626,12 @@ PUBLIC = {
     # hours, issuer, number, date and SHA-256 — no ID number, no activities
     # (tests/volunteering/test_certificates.py). An unknown code is a 404.
     "volunteering:certificate_check": "verification of a printed volunteer certificate",
+    # 凯益榜单 (rankings.views_public): a published ranking (a computed draft is a 404) and
+    # an organization's portrait and its PDF, allow-listed facts only
+    # (tests/rankings/test_portrait.py, test_public_board.py).
+    "rankings:ranking": "a published ranking",
+    "rankings:portrait": "an organization's public portrait",
+    "rankings:portrait_pdf": "an organization's public portrait, printed",
 }
 
 

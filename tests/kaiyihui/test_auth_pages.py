@@ -44,10 +44,11 @@ def test_it_locks_a_user_out_after_five_failures_in_chinese(client, tenant):
     assert "登录失败次数过多" in response.content.decode()
 
 
-def test_home_requires_login(client, db):
+def test_home_shows_visitors_the_public_board_with_a_way_to_log_in(client, db):
     response = client.get(reverse("home"))
-    assert response.status_code == 302
-    assert response.url.startswith(reverse("login"))
+    assert response.status_code == 200
+    assert response.templates[0].name == "rankings/public/board.html"
+    assert f'href="{reverse("login")}"' in response.content.decode()
 
 
 def test_the_password_change_page_is_in_chinese(client, tenant):
