@@ -24,6 +24,7 @@ from marketplace.selectors import marketplace_figures
 from partybuilding.choices import DevelopmentStage, PartyOrgKind
 from partybuilding.models import Development, PartyActivity, PartyMember, PartyOrganization
 from partybuilding.selectors import coverage_rates, cross_appointments, in_register
+from rankings.figures import rankings_figures
 from volunteering.figures import volunteering_figures
 
 
@@ -145,6 +146,7 @@ def headline_figures(
         **funding_selectors.headline_figures(street=street, community=community, today=today),
         **marketplace_figures(street=street, community=community),
         **volunteering_figures(street=street, community=community, today=today),
+        **rankings_figures(street=street, community=community),
     }
 
 

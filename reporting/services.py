@@ -62,6 +62,7 @@ HEADLINE_LABELS = {
     "dedication_day_attendance_rate": gettext_lazy(
         "Members' dedication day attendance (last 12 months)"
     ),
+    "ranking_published_at": gettext_lazy("Latest ranking published on"),
 }
 RATE_KEYS = {
     "organization_coverage_rate",
