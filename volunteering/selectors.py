@@ -22,9 +22,9 @@ from volunteering.workflows import PUBLIC_ACTIVITY_STATUSES, TAKEN_PLACE_STATUSE
 
 # The most sessions one page lists. A quiet month is listed whole; a busy one (a street
 # holds some 5,000 sessions a month) shows each day's count and lists a day at a time,
-# a page of DAY_ROWS at a time.
+# a page of DAY_ROWS at a time (a phone scrolls through 100 cards; 500 was too many).
 MONTH_ROWS = 500
-DAY_ROWS = 500
+DAY_ROWS = 100
 # The feeds: what a calendar app keeps (the last month) and what is coming (a quarter).
 FEED_PAST_DAYS = 30
 FEED_AHEAD_DAYS = 90
