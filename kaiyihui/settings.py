@@ -5,6 +5,7 @@ environment variables (see .env.example). A bad value stops start-up with a mess
 names the variable, instead of running with a surprise.
 """
 
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -92,6 +93,10 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "django_celery_beat",
     "import_export",
+    # The public read API (rankings.api): DRF, its OpenAPI schema, Swagger UI served offline.
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     # Our apps, lowest layer first: an app imports only the apps above it in this list.
     "accounts",
     "audit",
@@ -451,6 +456,47 @@ PLATFORM_BASE_URL = env.str("PLATFORM_BASE_URL", default="http://127.0.0.1:8000"
 # certificates (民政部令第67号), by street code: "kaixuan=王某某,…". A street not listed
 # gets a blank line to sign by hand.
 HUB_PERSONS_IN_CHARGE = env.dict("HUB_PERSONS_IN_CHARGE", default={})
+
+# --- Public read API (rankings.api, /api/v1/) -----------------------------------------
+# Anonymous and read-only: no authentication (no session, no CSRF), GET only, throttled
+# per client address (core.clientip), 50 rows a page (?page_size= up to 200).
+KAIYIHUI_PUBLIC_API_RATE = env.str("KAIYIHUI_PUBLIC_API_RATE", default="120/min")
+if not re.fullmatch(r"[1-9][0-9]*/(s|sec|m|min|h|hour|d|day)", KAIYIHUI_PUBLIC_API_RATE):
+    raise ImproperlyConfigured(
+        f"KAIYIHUI_PUBLIC_API_RATE={KAIYIHUI_PUBLIC_API_RATE!r}: give requests per period "
+        "per client, e.g. 120/min (periods: s, min, hour, day)."
+    )
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "UNAUTHENTICATED_USER": None,
+    "DEFAULT_THROTTLE_CLASSES": ["rankings.api.policies.PublicRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"anon": KAIYIHUI_PUBLIC_API_RATE},
+    "DEFAULT_PAGINATION_CLASS": "rankings.api.policies.PublicPagination",
+    "PAGE_SIZE": 50,
+    # The browsable API uses only its own static files: it works under the CSP.
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": _("Kaiyihui public API"),
+    "DESCRIPTION": _(
+        "The data of the public board: organizations, rankings, the open lists, the wish "
+        "wall and the activity calendar. Read-only, no login, nothing personal."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PUBLIC": True,
+    "SERVE_AUTHENTICATION": [],
+    # Swagger UI from the sidecar package's static files: no CDN (offline, and the CSP).
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SWAGGER_UI_SETTINGS": {"validatorUrl": None},
+}
 
 # --- Excel imports (core.xlsx_guard) --------------------------------------------------
 # Every .xlsx is checked before it is parsed: a 300 KB zip can inflate to gigabytes of XML.

@@ -44,6 +44,8 @@ urlpatterns = [
     path("evaluation/", include("evaluation.urls")),
     path("funding/", include("funding.urls")),
     path("jobs/", include("jobs.urls")),
+    # The public read API (rankings.api): anonymous, read-only, throttled.
+    path("api/v1/", include("rankings.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

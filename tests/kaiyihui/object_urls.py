@@ -626,6 +626,17 @@ PUBLIC = {
     # hours, issuer, number, date and SHA-256 — no ID number, no activities
     # (tests/volunteering/test_certificates.py). An unknown code is a 404.
     "volunteering:certificate_check": "verification of a printed volunteer certificate",
+    # The public read API (rankings.api, /api/v1/): anonymous, read-only, allow-listed
+    # fields of what the public pages show; unpublished rows and missing ids are 404
+    # (tests/rankings/test_api.py).
+    "api:organization-detail": "an organization's public fields (public read API)",
+    "api:ranking-detail": "a published ranking (public read API)",
+    "api:ranking-rows": "a published ranking's rows (public read API)",
+    "api:need-detail": "a listed need (public read API)",
+    "api:resource-detail": "a listed resource (public read API)",
+    "api:project-detail": "a matched project (public read API)",
+    "api:wish-detail": "a micro-wish of the wall, alias only (public read API)",
+    "api:activity-detail": "a session of a public activity (public read API)",
     # 凯益榜单 (rankings.views_public): a published ranking (a computed draft is a 404) and
     # an organization's portrait and its PDF, allow-listed facts only
     # (tests/rankings/test_portrait.py, test_public_board.py).
