@@ -1,6 +1,6 @@
-"""凯益榜单 end to end: a resident opens an organization's portrait on a phone, without
-logging in; the radar and the rank line are drawn (under the strict CSP) and the printable
-version downloads."""
+"""凯益榜单 end to end: a resident opens the public board on a phone, without logging in,
+and goes from the ranking to an organization's portrait; the radar and the rank line are
+drawn (under the strict CSP) and the printable version downloads."""
 
 import datetime
 from decimal import Decimal
@@ -32,7 +32,12 @@ def test_a_resident_opens_a_portrait_on_a_phone(journey, tenant):
         )
     page = journey.page
     page.set_viewport_size(PHONE)
-    page = journey.go(f"/rankings/organizations/{tenant.org.pk}/")
+    # The front page, no login: the monthly ranking leads to the portrait.
+    page = journey.go("/")
+    journey.shot("public board")
+    page.click(f"#rankings a[href$='/rankings/organizations/{tenant.org.pk}/']")
+    page.wait_for_load_state()
+    assert page.url.endswith(f"/rankings/organizations/{tenant.org.pk}/")
     page.wait_for_selector("#portrait-radar svg")
     page.wait_for_selector("#portrait-rank svg")
     journey.shot("portrait")
