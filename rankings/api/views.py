@@ -6,15 +6,19 @@ come from ``REST_FRAMEWORK`` in the settings; filters are query parameters check
 from __future__ import annotations
 
 import datetime
+import hashlib
 
 from django.http import Http404
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
 
+from core.public_cache import cached_public
 from rankings.api import selectors
 from rankings.api.serializers import (
     ActivitySessionSerializer,
@@ -66,7 +70,16 @@ def _choice(request, name: str, choices) -> str | None:
     return raw
 
 
+# The query parameters that change an answer; any other is ignored, so odd input cannot
+# make new cache entries.
+_ANSWER_PARAMS = ("community", "period_kind", "scope_kind", "from", "before", "page", "page_size")
+
+
 class PublicViewSet(viewsets.ReadOnlyModelViewSet):
+    """Answers are cached for a minute (``core.public_cache``) after the throttle let the
+    request in: a crowd costs the database one set of queries per page and minute. Only
+    successful answers are kept; a 400 or 404 is worked out again."""
+
     lookup_value_converter = "int"
 
     def get_object(self):
@@ -74,6 +87,28 @@ class PublicViewSet(viewsets.ReadOnlyModelViewSet):
         if not 0 < self.kwargs[self.lookup_field] <= _LARGEST_ID:
             raise Http404
         return super().get_object()
+
+    def _answer_params(self) -> list[str]:
+        params = {name: self.request.query_params.get(name, "") for name in _ANSWER_PARAMS}
+        # One key per page whatever its spelling (01, 001, …) and per page size used.
+        if params["page"].isdigit() or not params["page"]:
+            params["page"] = str(int(params["page"] or 1))
+        params["page_size"] = str(self.paginator.get_page_size(self.request))
+        return [f"{name}={value}" for name, value in params.items()]
+
+    def _cached(self, answer) -> Response:
+        # The next and previous links carry the host; parameters are hashed (any text).
+        asked = "&".join([get_language() or "", self.request.get_host(), *self._answer_params()])
+        digest = hashlib.sha256(asked.encode()).hexdigest()[:32]
+        pk = self.kwargs.get(self.lookup_field, "")
+        key = f"api:{self.basename}:{self.action}:{pk}:{digest}"
+        return Response(cached_public(key, lambda: answer().data))
+
+    def list(self, request, *args, **kwargs):
+        return self._cached(lambda: super(PublicViewSet, self).list(request, *args, **kwargs))
+
+    def retrieve(self, request, *args, **kwargs):
+        return self._cached(lambda: super(PublicViewSet, self).retrieve(request, *args, **kwargs))
 
 
 @extend_schema_view(
@@ -133,9 +168,11 @@ class RankingViewSet(PublicViewSet):
     )
     @action(detail=True, serializer_class=RankingRowSerializer)
     def rows(self, request, pk=None):
-        rows = selectors.ranking_rows(self.get_object())
-        page = self.paginate_queryset(rows)
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+        def answer():
+            page = self.paginate_queryset(selectors.ranking_rows(self.get_object()))
+            return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+        return self._cached(answer)
 
 
 @extend_schema_view(

@@ -7,6 +7,7 @@ import json
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
 from django.test import Client
@@ -609,8 +610,23 @@ def test_a_page_takes_the_same_queries_for_more_rows(
     # A count and a page; the rows' relations are joined, never loaded one by one.
     assert len(few) <= 3, "\n".join(q["sql"] for q in few.captured_queries)
     grow(tenant, scheme, 30)
+    cache.clear()  # answers are cached for a minute
     with django_assert_max_num_queries(len(few)):
         assert len(_get(client, url)["results"]) >= 32
+
+
+def test_a_crowd_costs_one_set_of_queries_per_page_and_minute(client, board):
+    urls = [_list(name) for name in LISTS] + [_detail(name, board[name].pk) for name in LISTS]
+    urls.append(reverse("api:ranking-rows", args=[board["ranking"].pk]))
+    first = {url: _get(client, url) for url in urls}
+    with CaptureQueriesContext(connection) as again:
+        for url in urls:
+            assert _get(client, url) == first[url]
+            # Spelled otherwise, with an unknown parameter: the same answer, the same entry.
+            assert _get(client, url, page="01", utm_source="x") == first[url]
+    assert len(again) == 0, "\n".join(q["sql"] for q in again.captured_queries)
+    # Another page size is another answer.
+    assert _get(client, _list("organization"), page_size=1)["results"] != []
 
 
 def test_a_page_holds_50_rows_and_at_most_200(client, tenant, scheme):
