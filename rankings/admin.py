@@ -1,6 +1,7 @@
 """Staff work on rankings here: scoring schemes (drafted, published, never edited after),
 the score ledger and the ranking snapshots, read-only; a page that starts the job that
-computes a period; publishing for notice and finalizing as actions.
+computes a period; publishing for notice and finalizing as actions; the objections filed
+during a notice, each decided with a reason on its own page, their evidence downloaded.
 
 Every write goes through ``rankings.services``; nothing here saves a row. Every list is
 scoped with ``visible_to``: another street's rows answer as missing ones."""
@@ -9,7 +10,9 @@ import datetime
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -21,16 +24,27 @@ from django.utils.translation import gettext_lazy
 from accounts.admin import ScopedAdminMixin
 from core.admin import ReadOnlyAdminMixin, ServiceAdminMixin, refusal_text, run_each
 from core.errors import ActionRefused
+from core.uploads import stored_upload_response
 from rankings.choices import PeriodKind
-from rankings.models import Ranking, RankingEvent, RankingRow, ScoreEntry, ScoringScheme
+from rankings.models import (
+    Objection,
+    ObjectionEvent,
+    ObjectionEvidence,
+    Ranking,
+    RankingEvent,
+    RankingRow,
+    ScoreEntry,
+    ScoringScheme,
+)
 from rankings.permissions import can_manage_rankings
+from rankings.services.objections import objection_decide
 from rankings.services.rankings import (
     ranking_compute_start,
     ranking_finalize,
     ranking_publish,
 )
 from rankings.services.schemes import scheme_create, scheme_publish, scheme_update
-from rankings.workflows import RankingStatus
+from rankings.workflows import ObjectionStatus, RankingStatus
 
 # --- Schemes ------------------------------------------------------------------------------
 
@@ -138,8 +152,15 @@ class ComputeForm(forms.Form):
 class RankingEventInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = RankingEvent
     extra = 0
-    fields = ("created_at", "actor", "from_value", "to_value", "note")
+    fields = ("created_at", "actor", "step", "note")
     readonly_fields = fields
+
+    @admin.display(description=gettext_lazy("step"))
+    def step(self, event):
+        # Status labels, not the stored codes: the admin reads in Chinese.
+        labels = [RankingStatus(v).label for v in (event.from_value, event.to_value) if v]
+        return " → ".join(str(label) for label in labels)
+
     verbose_name_plural = gettext_lazy("ranking timeline")
 
     def get_queryset(self, request):
@@ -159,6 +180,9 @@ class RankingAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     )
     list_filter = ("period_kind", "scope_kind", "status")
     list_select_related = ("community", "scheme", "superseded_by")
+    # The scope key is the constraint's code ("street", "community:3"): the scope's
+    # fields say the same in words.
+    exclude = ("scope_key",)
     inlines = [RankingEventInline]
     actions = ["publish_for_notice", "finalize"]
     change_list_template = "admin/rankings/ranking/change_list.html"
@@ -252,3 +276,173 @@ class RankingRowAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     def lookup_allowed(self, lookup, value, request=None):
         # The rankings list links to one ranking's rows.
         return lookup == "ranking__id__exact" or super().lookup_allowed(lookup, value, request)
+
+
+# --- Objections ---------------------------------------------------------------------------
+
+
+class DecideForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label=gettext_lazy("decision"),
+        choices=[
+            (ObjectionStatus.UPHELD, gettext_lazy("Uphold: compute the ranking again")),
+            (ObjectionStatus.DISMISSED, gettext_lazy("Dismiss: the result stands")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=gettext_lazy("reason for the decision"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=gettext_lazy("The organization's leader reads it."),
+    )
+
+
+class ObjectionEventInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = ObjectionEvent
+    extra = 0
+    fields = ("created_at", "actor", "step", "note")
+    readonly_fields = fields
+
+    @admin.display(description=gettext_lazy("step"))
+    def step(self, event):
+        return " → ".join(str(part) for part in (event.from_label, event.to_label) if part)
+
+    verbose_name_plural = gettext_lazy("objection timeline")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("actor")
+
+
+class ObjectionEvidenceInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = ObjectionEvidence
+    extra = 0
+    fields = ("download", "size", "created_at")
+    readonly_fields = fields
+
+    @admin.display(description=gettext_lazy("file"))
+    def download(self, evidence):
+        url = reverse("admin:rankings_objection_evidence", args=[evidence.pk])
+        return format_html('<a href="{}">{}</a>', url, evidence.original_name)
+
+
+@admin.register(Objection)
+class ObjectionAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
+    """Objections of the street's organizations, read-only; each is decided (upheld or
+    dismissed, with a reason) on its decide page through ``objection_decide``."""
+
+    list_display = (
+        "created_at",
+        "organization",
+        "ranking",
+        "status",
+        "decided_at",
+        "rerun_link",
+        "decide_link",
+    )
+    list_filter = ("status",)
+    list_select_related = ("organization", "ranking__community", "rerun")
+    search_fields = ("organization__name",)
+    fields = (
+        "ranking",
+        "organization",
+        "filed_by",
+        "text",
+        "status",
+        "decision_reason",
+        "decided_by",
+        "decided_at",
+        "rerun",
+    )
+    readonly_fields = fields
+    inlines = [ObjectionEvidenceInline, ObjectionEventInline]
+
+    @admin.display(description=gettext_lazy("re-run ranking"))
+    def rerun_link(self, objection):
+        return f"#{objection.rerun_id}" if objection.rerun_id else "—"
+
+    @admin.display(description=gettext_lazy("decision"))
+    def decide_link(self, objection):
+        url = reverse("admin:rankings_objection_decide", args=[objection.pk])
+        label = _("Decide") if objection.status == ObjectionStatus.FILED else _("Details")
+        return format_html('<a href="{}">{}</a>', url, label)
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/decide/",
+                self.admin_site.admin_view(self.decide_view),
+                name="rankings_objection_decide",
+            ),
+            path(
+                "evidence/<int:pk>/",
+                self.admin_site.admin_view(self.evidence_view),
+                name="rankings_objection_evidence",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _visible(self, request, object_id) -> Objection:
+        # The role first, then the row: a missing id and another street's row answer
+        # alike (403 without the role, 404 with it).
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        objection = self.get_object(request, unquote(str(object_id)))
+        if objection is None:
+            raise Http404
+        return objection
+
+    def decide_view(self, request, object_id):
+        objection = self._visible(request, object_id)
+        may_decide = objection.status == ObjectionStatus.FILED and bool(
+            can_manage_rankings(request.user, objection.ranking.street_id)
+        )
+        form = DecideForm(request.POST or None)
+        if request.method == "POST":
+            if not may_decide:
+                raise PermissionDenied
+            if form.is_valid():
+                try:
+                    decided = objection_decide(
+                        objection,
+                        upheld=form.cleaned_data["outcome"] == ObjectionStatus.UPHELD,
+                        reason=form.cleaned_data["reason"],
+                        actor=request.user,
+                    )
+                except (ActionRefused, ValidationError) as exc:
+                    self.message_user(request, refusal_text(exc), messages.ERROR)
+                else:
+                    self.message_user(
+                        request,
+                        _("Objection %(status)s.") % {"status": decided.get_status_display()},
+                        messages.SUCCESS,
+                    )
+                    return redirect("admin:rankings_objection_changelist")
+        row = (
+            RankingRow.objects.filter(
+                ranking_id=objection.ranking_id, organization_id=objection.organization_id
+            )
+            .only("rank", "score", "raw_score", "capped")
+            .first()
+        )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Decide the objection"),
+            "objection": objection,
+            "row": row,
+            "evidence": list(objection.evidence.order_by("pk")),
+            "events": list(objection.events.select_related("actor").order_by("created_at")),
+            "form": form,
+            "may_decide": may_decide,
+        }
+        return TemplateResponse(request, "admin/rankings/objection/decide.html", context)
+
+    def evidence_view(self, request, pk):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        evidence = ObjectionEvidence.objects.filter(
+            pk=pk, objection__in=self.get_queryset(request).values("pk")
+        ).first()
+        if evidence is None:
+            raise Http404
+        return stored_upload_response(evidence)

@@ -8,5 +8,7 @@ class RankingsConfig(AppConfig):
 
     def ready(self):
         from rankings import jobs
+        from rankings.services import objections
 
         jobs.register()
+        objections.register_kinds()

@@ -12,12 +12,12 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Community, Street
 from accounts.scoping import ScopedQuerySet, ScopePaths
-from core.models import TimelineEvent, TimeStampedModel
+from core.models import StoredUpload, TimelineEvent, TimeStampedModel
 from incubation.choices import GrowthLevel
 from incubation.models import Organization
 from rankings.choices import Dimension, PeriodKind, ScopeKind, SourceKind
 from rankings.rules import default_rules, validate_rules
-from rankings.workflows import RankingStatus
+from rankings.workflows import ObjectionStatus, RankingStatus
 
 POINTS = {"max_digits": 10, "decimal_places": 2}
 
@@ -281,6 +281,11 @@ class RankingEvent(TimelineEvent):
         verbose_name = _("ranking event")
         verbose_name_plural = _("ranking events")
 
+    def __str__(self):
+        return " → ".join(
+            str(RankingStatus(value).label) for value in (self.from_value, self.to_value) if value
+        )
+
 
 class RankingRowQuerySet(ScopedQuerySet):
     scope_paths = ScopePaths(
@@ -326,3 +331,129 @@ class RankingRow(AppendOnlyModel):
 
     def __str__(self):
         return f"{self.rank}. {self.organization}"
+
+
+class ObjectionQuerySet(ScopedQuerySet):
+    scope_paths = ScopePaths(
+        street="ranking__street", community="organization__community", organization="organization"
+    )
+
+
+class Objection(TimeStampedModel):
+    """An organization's objection to its place in a ranking on public notice (公示),
+    filed by its own leader with evidence and decided by the street's staff with a
+    reason (复核). An upheld objection re-runs the ranking into a new snapshot
+    (``rerun``); the snapshot objected to never changes. Written only by
+    ``rankings.services.objections``."""
+
+    ranking = models.ForeignKey(
+        Ranking, on_delete=models.PROTECT, related_name="objections", verbose_name=_("ranking")
+    )
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        related_name="ranking_objections",
+        verbose_name=_("organization"),
+    )
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("filed by"),
+    )
+    text = models.TextField(_("objection"))
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=ObjectionStatus.choices,
+        default=ObjectionStatus.FILED,
+    )
+    decision_reason = models.TextField(_("reason for the decision"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    rerun = models.ForeignKey(
+        Ranking,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="caused_by_objections",
+        verbose_name=_("re-run ranking"),
+    )
+
+    objects = ObjectionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("ranking objection")
+        verbose_name_plural = _("ranking objections")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            # One open objection per organization and snapshot: a second one waits for
+            # the decision (the service says so; this stops a double submit).
+            models.UniqueConstraint(
+                fields=["ranking", "organization"],
+                condition=Q(status=ObjectionStatus.FILED),
+                name="objection_one_open_per_org",
+            ),
+            models.CheckConstraint(
+                condition=Q(status=ObjectionStatus.FILED)
+                | (Q(decided_at__isnull=False) & ~Q(decision_reason="")),
+                name="objection_decided_with_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(rerun__isnull=True) | Q(status=ObjectionStatus.UPHELD),
+                name="objection_rerun_only_upheld",
+            ),
+        ]
+        indexes = [
+            # Finalizing asks for a ranking's open objections; the admin lists them.
+            models.Index(fields=["ranking", "status"], name="objection_ranking_status"),
+        ]
+
+    def __str__(self):
+        return _("Objection of %(organization)s to %(ranking)s") % {
+            "organization": self.organization,
+            "ranking": self.ranking,
+        }
+
+
+class ObjectionEvent(TimelineEvent):
+    objection = models.ForeignKey(
+        Objection, on_delete=models.CASCADE, related_name="events", verbose_name=_("objection")
+    )
+
+    class Meta(TimelineEvent.Meta):
+        verbose_name = _("objection event")
+        verbose_name_plural = _("objection events")
+
+    def __str__(self):
+        return " → ".join(str(part) for part in (self.from_label, self.to_label) if part)
+
+    @property
+    def from_label(self) -> str:
+        return ObjectionStatus(self.from_value).label if self.from_value else ""
+
+    @property
+    def to_label(self) -> str:
+        return ObjectionStatus(self.to_value).label if self.to_value else ""
+
+
+class ObjectionEvidence(StoredUpload):
+    """A file the leader attached to an objection (a sign-in sheet, a receipt); its type
+    is read from the bytes by ``core.uploads.stored_upload_fields``."""
+
+    objection = models.ForeignKey(
+        Objection, on_delete=models.CASCADE, related_name="evidence", verbose_name=_("objection")
+    )
+
+    class Meta(StoredUpload.Meta):
+        verbose_name = _("objection evidence")
+        verbose_name_plural = _("objection evidence")
+        ordering = ["objection", "pk"]

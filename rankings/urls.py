@@ -1,6 +1,6 @@
 from django.urls import path
 
-from rankings import views_public
+from rankings import views_portal, views_public
 
 app_name = "rankings"
 
@@ -10,4 +10,12 @@ urlpatterns: list = [
     path("<int:pk>/", views_public.ranking_page, name="ranking"),
     path("organizations/<int:pk>/", views_public.portrait, name="portrait"),
     path("organizations/<int:pk>/pdf/", views_public.portrait_pdf, name="portrait_pdf"),
+    # Leaders, logged in — views_portal.py (objections during the public notice)
+    path("notice/", views_portal.notice_list, name="notice"),
+    path("notice/<int:ranking_pk>/<int:org_pk>/", views_portal.notice_row, name="notice_row"),
+    path(
+        "notice/<int:ranking_pk>/<int:org_pk>/object/",
+        views_portal.notice_object,
+        name="notice_object",
+    ),
 ]

@@ -18,3 +18,18 @@ RANKING_TRANSITIONS: dict[str, frozenset[str]] = {
 }
 # A snapshot may be re-run (after an upheld objection) until it is final.
 RERUNNABLE_STATUSES = frozenset({RankingStatus.COMPUTED, RankingStatus.NOTICE})
+
+
+class ObjectionStatus(models.TextChoices):
+    FILED = "filed", _("Filed, awaiting a decision")
+    UPHELD = "upheld", _("Upheld")
+    DISMISSED = "dismissed", _("Dismissed")
+
+
+# Only ``rankings.services.objections.objection_decide`` moves an objection; a decision
+# is final (a new complaint about the re-run is a new objection to the new snapshot).
+OBJECTION_TRANSITIONS: dict[str, frozenset[str]] = {
+    ObjectionStatus.FILED: frozenset({ObjectionStatus.UPHELD, ObjectionStatus.DISMISSED}),
+    ObjectionStatus.UPHELD: frozenset(),
+    ObjectionStatus.DISMISSED: frozenset(),
+}

@@ -26,13 +26,25 @@ from incubation.workflows import EXIT_STAGES
 from jobs.models import Job
 from jobs.services import job_start
 from rankings.choices import Dimension, PeriodKind, ScopeKind, SourceKind
-from rankings.models import Ranking, RankingEvent, RankingRow, ScoreEntry, ScoringScheme
+from rankings.models import (
+    Objection,
+    Ranking,
+    RankingEvent,
+    RankingRow,
+    ScoreEntry,
+    ScoringScheme,
+)
 from rankings.permissions import can_manage_rankings
 from rankings.rules import ranking_rules
 from rankings.selectors import period_computed
 from rankings.services.ledger import BATCH, ledger_build
 from rankings.services.schemes import scheme_for_period
-from rankings.workflows import RANKING_TRANSITIONS, RERUNNABLE_STATUSES, RankingStatus
+from rankings.workflows import (
+    RANKING_TRANSITIONS,
+    RERUNNABLE_STATUSES,
+    ObjectionStatus,
+    RankingStatus,
+)
 
 S = RankingStatus
 COMPUTE_JOB = "rankings.compute"
@@ -333,6 +345,7 @@ def ranking_transition(ranking: Ranking, to: str, *, actor, note: str = "") -> R
             locked.notice_until = now + datetime.timedelta(days=ranking_rules().notice_days)
             changed += ["published_at", "notice_until"]
         elif to == S.FINAL:
+            _refuse_with_open_objections(locked)
             if locked.notice_until and now < locked.notice_until:
                 raise ActionRefused(
                     _("The public notice runs until %(until)s; finalize it after that.")
@@ -344,6 +357,25 @@ def ranking_transition(ranking: Ranking, to: str, *, actor, note: str = "") -> R
         locked.save(update_fields=changed)
         RankingEvent.record(ranking=locked, actor=actor, from_value=before, to_value=to, note=note)
     return locked
+
+
+def _refuse_with_open_objections(ranking: Ranking) -> None:
+    """A ranking is not made final while an objection to it, or to a snapshot of the same
+    period and scope that it superseded, awaits a decision (objections lock the ranking
+    they are filed against, and this runs with it locked)."""
+    waiting = Objection.objects.filter(
+        status=ObjectionStatus.FILED,
+        ranking__street_id=ranking.street_id,
+        ranking__period_kind=ranking.period_kind,
+        ranking__period_start=ranking.period_start,
+        ranking__scope_key=ranking.scope_key,
+    )
+    count = waiting.count()
+    if count:
+        raise ActionRefused(
+            _("%(count)d objection(s) to this ranking await a decision; decide them first.")
+            % {"count": count}
+        )
 
 
 def ranking_publish(ranking: Ranking, *, actor, note: str = "") -> Ranking:

@@ -700,6 +700,27 @@ def b_vol_activity_add(t):
     return lambda data=None, files=None: ActivityAddForm(data, files, initial=initial)
 
 
+def b_rankings_compute(t):
+    from rankings.admin import ComputeForm
+
+    initial = {"period_kind": "month", "period": "2026-10"}
+    return lambda data=None, files=None: ComputeForm(data, initial=initial)
+
+
+def b_rankings_decide(t):
+    from rankings.admin import DecideForm
+
+    initial = {"outcome": "dismissed", "reason": "认领在12月确认，计入12月"}
+    return lambda data=None, files=None: DecideForm(data, initial=initial)
+
+
+def b_rankings_objection(t):
+    from rankings.forms import ObjectionForm
+
+    initial = {"text": "漏计了11月的两次助餐认领"}
+    return lambda data=None, files=None: ObjectionForm(data, _picked(data, _pdf), initial=initial)
+
+
 BUILDERS = {
     "accounts.forms.AccountCreateForm": b_account_create,
     "jobs.admin_excel.ExcelUploadForm": b_excel_upload,
@@ -730,6 +751,9 @@ BUILDERS = {
     "marketplace.forms.ResourceOfferForm": b_resource_offer,
     "marketplace.forms.WishCollectForm": b_wish_collect,
     "reporting.admin.ReportGenerateForm": b_report_generate,
+    "rankings.admin.ComputeForm": b_rankings_compute,
+    "rankings.admin.DecideForm": b_rankings_decide,
+    "rankings.forms.ObjectionForm": b_rankings_objection,
     "partybuilding.admin.MemberTransferForm": b_member_transfer,
     "partybuilding.admin.PartyMemberAdminForm": b_party_member_admin,
     "partybuilding.admin.PartyOrganizationAdminForm": b_party_org_admin,

@@ -425,6 +425,53 @@ def _volunteering_certificate_row(tenant):
     return certificate_issue(volunteer, actor=tenant.street_admin)
 
 
+# --- Rankings --------------------------------------------------------------------------------
+
+
+def _ranking_on_notice(tenant):
+    """a's October street-wide ranking, published for notice (公示) now: every organization
+    of the street has a row; a's organization scored a confirmed claim."""
+    from marketplace.categories import seed_default_categories
+    from rankings.choices import PeriodKind, ScopeKind
+    from rankings.models import Ranking
+    from rankings.services.rankings import ranking_compute, ranking_publish
+    from rankings.services.schemes import scheme_create, scheme_publish
+    from tests.rankings.conftest import confirm_claims
+
+    seed_default_categories()
+    october = datetime.date(2026, 10, 1)
+    admin_user = tenant.street_admin
+    draft = scheme_create(
+        street=tenant.street, actor=admin_user, effective_from=datetime.date(2026, 1, 1)
+    )
+    scheme_publish(draft, actor=admin_user)
+    confirm_claims(tenant.org, 1, on=october)
+    ranking_compute(
+        street_id=tenant.street.pk,
+        period_kind=PeriodKind.MONTH,
+        period_start=october,
+        actor=admin_user,
+    )
+    street = Ranking.objects.get(street=tenant.street, scope_kind=ScopeKind.STREET)
+    return ranking_publish(street, actor=admin_user)
+
+
+def _objection(tenant):
+    from rankings.services.objections import objection_file
+
+    return objection_file(
+        _ranking_on_notice(tenant),
+        tenant.org,
+        actor=tenant.leader,
+        text="漏计了10月的助餐认领",
+        evidence=pdf_upload("签到表.pdf"),
+    )
+
+
+def build_notice_row(tenant) -> dict:
+    return {"ranking_pk": _ranking_on_notice(tenant).pk, "org_pk": tenant.org.pk}
+
+
 # --- Accounts --------------------------------------------------------------------------------
 
 
@@ -601,6 +648,13 @@ REGISTRY: dict[str, ObjectUrl] = {
     ),
     "accounts:care_unlock": ObjectUrl(build_leader_account, "street_admin", 302),
     "accounts:care_reset_2fa": ObjectUrl(build_leader_account, "street_admin", 302),
+    # rankings: a leader's row in a ranking on notice and the objection form (POST only),
+    # for the organization's own leaders only (rankings/views_portal.py): any other
+    # account, a leader of another organization included, gets the 404 of a missing row.
+    "rankings:notice_row": ObjectUrl(build_notice_row, "leader", 200),
+    "rankings:notice_object": ObjectUrl(
+        build_notice_row, "leader", 302, data=lambda t: {"text": "漏计了10月的助餐认领"}
+    ),
 }
 
 # Public by design, with the reason. Nothing else may be.
@@ -840,6 +894,13 @@ ADMIN_BUILDERS: dict[str, Callable[[object], object]] = {
     "volunteering.Place": _volunteering_place_row,
     "volunteering.HoursSupplement": _volunteering_supplement_row,
     "volunteering.VolunteerCertificate": _volunteering_certificate_row,
+    "rankings.ScoringScheme": lambda t: _ranking_on_notice(t).scheme,
+    "rankings.Ranking": _ranking_on_notice,
+    "rankings.RankingRow": lambda t: _ranking_on_notice(t).rows.get(organization=t.org),
+    "rankings.ScoreEntry": lambda t: (
+        _ranking_on_notice(t).scheme.entries.filter(organization=t.org).first()
+    ),
+    "rankings.Objection": _objection,
     "audit.AuditEntry": lambda t: AuditEntry.objects.create(
         actor=t.street_admin,
         actor_name=t.street_admin.username,
@@ -909,6 +970,9 @@ ADMIN_OBJECT_URLS: dict[str, Callable[[object], dict] | None] = {
         "content_type_id": ContentType.objects.get_for_model(Organization).pk,
         "object_id": t.org.pk,
     },
+    # An objection's decide page and its evidence download (rankings.admin.ObjectionAdmin).
+    "admin:rankings_objection_decide": lambda t: {"object_id": _objection(t).pk},
+    "admin:rankings_objection_evidence": lambda t: {"pk": _objection(t).evidence.get().pk},
     # Not object URLs: the admin index of one app takes an app label; the unnamed
     # ``<pk>/`` pattern of every model redirects to ``<pk>/change/`` without a lookup (the
     # change page is tested); the catch-all answers any other admin path.
