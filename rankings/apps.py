@@ -7,8 +7,9 @@ class RankingsConfig(AppConfig):
     verbose_name = _("Rankings and awards")
 
     def ready(self):
-        from rankings import jobs
+        from rankings import jobs, todos
         from rankings.services import objections
 
         jobs.register()
         objections.register_kinds()
+        todos.register()

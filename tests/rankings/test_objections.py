@@ -436,3 +436,24 @@ def test_staff_download_the_evidence_and_another_street_gets_404(
     assert client.post(decide, {"outcome": "upheld", "reason": "x"}).status_code == 404
     objection.refresh_from_db()
     assert objection.status == ObjectionStatus.FILED
+
+
+# --- Start pages --------------------------------------------------------------------------
+
+
+def test_the_start_pages_ask_the_leader_to_check_and_the_staff_to_decide(tenant, ranking):
+    from rankings.todos import todo_items
+
+    with time_machine.travel(DURING, tick=False):
+        today = datetime.date(2026, 12, 5)
+        (leader_item,) = todo_items(tenant.leader, today)
+        assert leader_item.url == reverse("rankings:notice") and leader_item.count == 1
+        assert leader_item.due == datetime.date(2026, 12, 9)
+        assert todo_items(tenant.street_admin, today) == []
+        _file(ranking, tenant)
+        # Objected: nothing more to ask the leader; the staff have one to decide.
+        assert todo_items(tenant.leader, today) == []
+        with CaptureQueriesContext(connection) as queries:
+            (staff_item,) = todo_items(tenant.street_admin, today)
+        assert len(queries.captured_queries) <= 2
+        assert staff_item.count == 1 and "status__exact=filed" in staff_item.url
