@@ -14,8 +14,8 @@ longer counts there); a missing checkpoint then passes only by a street administ
 override with a reason (``CheckpointOverride``, see ``organization_change_stage``).
 
 Registered checkpoints: 登记 here (``check_registration``); 入驻, 管理, 换届 in
-``partybuilding.checkpoints``; 年检 and 评选 the flags below, passed as evidence by
-evaluation and staff.
+``partybuilding.checkpoints``; 评选 in ``awards.checkpoints`` (an honour of a campaign
+with the party-building criterion); 年检 the flag below, passed as evidence by evaluation.
 """
 
 from collections.abc import Callable

@@ -109,6 +109,7 @@ INSTALLED_APPS = [
     "volunteering",
     "evaluation",
     "funding",
+    "awards",
     "rankings",
     "reporting",
     "operations",

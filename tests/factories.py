@@ -75,13 +75,14 @@ class RegisteredOrganizationFactory(OrganizationFactory):
     party_member_count = 3
 
 
-def record_party_facts(org, *, on=None, coverage=True, activity=True, prereview=True):
+def record_party_facts(org, *, on=None, coverage=True, activity=True, prereview=True, award=False):
     """Record for ``org`` what the lifecycle's record-reading checkpoints look for (入驻
     coverage, 管理 a party activity of the last 12 months, 换届 an approved leadership
     pre-review of the last 6 months), dated ``on`` (default today): an active
     party-building instructor sent by the street's test committee, an activity of the
     committee held with the organization, an approved pre-review. Typed evidence no
-    longer passes those checkpoints. Returns ``org``."""
+    longer passes those checkpoints. With ``award``, also an honour of a closed award
+    campaign (评选, read by ``awards.checkpoints``). Returns ``org``."""
     on = on or timezone.localdate()
     street = org.community.street
     committee, _created = PartyOrganization.objects.get_or_create(
@@ -110,4 +111,41 @@ def record_party_facts(org, *, on=None, coverage=True, activity=True, prereview=
             candidates="张三、李四",
             result=PreReviewResult.APPROVED,
         )
+    if award:
+        record_honour(org, on=on)
     return org
+
+
+def record_honour(org, *, on=None):
+    """An honour of ``org`` from a closed campaign of its street (made directly: the
+    campaign's services are tested in tests/awards)."""
+    from awards.models import Campaign, Honour, Nomination
+
+    on = on or timezone.localdate()
+    campaign, _created = Campaign.objects.get_or_create(
+        street=org.community.street,
+        year=on.year,
+        title="测试优秀社会组织",
+        defaults={
+            "criteria": "服务成效",
+            "party_criterion": "党建工作纳入评选标准",
+            "nominations_open_on": on,
+            "nominations_close_on": on,
+            "status": "closed",
+        },
+    )
+    nomination = Nomination.objects.create(
+        campaign=campaign,
+        organization=org,
+        statement="测试",
+        nominated_as="staff",
+        status="awarded",
+    )
+    return Honour.objects.create(
+        campaign=campaign,
+        nomination=nomination,
+        awardee_kind="organization",
+        organization=org,
+        title=campaign.title,
+        awarded_on=on,
+    )

@@ -88,7 +88,8 @@ def ready_to_graduate(org, months=13):
 
 
 def org_in(stage, **fields):
-    org = record_party_facts(RegisteredOrganizationFactory(**fields))
+    # award: 评选 reads an honour of an award campaign (awards.checkpoints).
+    org = record_party_facts(RegisteredOrganizationFactory(**fields), award=True)
     org = walk(org, *ROUTE[stage])
     if stage == Stage.GRADUATED:
         ready_to_graduate(org)
@@ -256,6 +257,7 @@ def test_the_party_stages_read_records_and_the_others_typed_evidence():
         Stage.ONBOARDING,
         Stage.MANAGEMENT,
         Stage.RE_ELECTION,
+        Stage.AWARDS,  # awards.checkpoints: an honour of a campaign
     }
 
 
