@@ -76,9 +76,12 @@ def objection_file(
 
 def _chain_head(ranking: Ranking) -> Ranking:
     """The newest snapshot of the ranking's period and scope (re-runs supersede one after
-    another): an objection upheld after an earlier one was re-runs the current result."""
+    another), locked: an objection upheld after an earlier one re-runs the current result,
+    and two decisions at once re-run one after the other instead of both superseding the
+    same snapshot."""
     head = ranking
     while True:
+        head = Ranking.objects.select_for_update().get(pk=head.pk)
         successor = Ranking.objects.filter(supersedes=head).first()
         if successor is None:
             return head
