@@ -41,6 +41,7 @@ urlpatterns = [
     path("market/", include("marketplace.urls")),
     path("volunteer/", include("volunteering.urls")),
     path("rankings/", include("rankings.urls")),
+    path("awards/", include("awards.urls")),
     path("evaluation/", include("evaluation.urls")),
     path("funding/", include("funding.urls")),
     path("jobs/", include("jobs.urls")),

@@ -49,6 +49,7 @@ APPS = (
     "volunteering",
     "evaluation",
     "funding",
+    "awards",
     "rankings",
     "reporting",
     "operations",

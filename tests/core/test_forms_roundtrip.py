@@ -721,8 +721,72 @@ def b_rankings_objection(t):
     return lambda data=None, files=None: ObjectionForm(data, _picked(data, _pdf), initial=initial)
 
 
+def _award_campaign(t):
+    from tests.awards.conftest import make_campaign
+
+    return make_campaign(t, open_it=False)
+
+
+def b_award_campaign_admin(t):
+    from awards.models import Campaign
+
+    return _admin_form(Campaign, _award_campaign(t))
+
+
+def b_award_objection_admin(t):
+    from awards.models import Objection
+    from awards.services.campaigns import campaign_transition
+    from awards.services.objections import objection_file
+    from tests.awards.conftest import TODAY, eligible, nominate, score, to_scoring
+
+    campaign = _award_campaign(t)
+    campaign_transition(campaign=campaign, to="nominating", actor=t.street_admin)
+    nomination = nominate(campaign, eligible(t.org), t.street_admin, today=TODAY)
+    to_scoring(campaign, t)
+    score(nomination, t.evaluator, 90)
+    campaign_transition(campaign=campaign, to="notice", actor=t.street_admin)
+    objection = objection_file(nomination=nomination, actor=t.leader, reason="材料不实")
+    return _admin_form(Objection, Objection.objects.get(pk=objection.pk))
+
+
+def b_award_nomination(t):
+    from awards.forms import NominationForm
+
+    initial = {"organization": t.org.pk, "person_name": "王小华", "statement": "服务老人"}
+    return lambda data=None, files=None: NominationForm(
+        data, files, initial=initial, organizations=[t.org], person=True
+    )
+
+
+def b_award_score(t):
+    from awards.forms import ScoreForm
+
+    initial = {"points": Decimal("88.50"), "comment": "材料翔实"}
+    return lambda data=None, files=None: ScoreForm(data, files, initial=initial)
+
+
+def b_award_conflict(t):
+    from awards.forms import ConflictForm
+
+    initial = {"reason": "本人为该组织会员"}
+    return lambda data=None, files=None: ConflictForm(data, files, initial=initial)
+
+
+def b_award_objection(t):
+    from awards.forms import ObjectionForm
+
+    initial = {"reason": "材料不实"}
+    return lambda data=None, files=None: ObjectionForm(data, files, initial=initial)
+
+
 BUILDERS = {
     "accounts.forms.AccountCreateForm": b_account_create,
+    "awards.forms.CampaignAdminForm": b_award_campaign_admin,
+    "awards.forms.ConflictForm": b_award_conflict,
+    "awards.forms.NominationForm": b_award_nomination,
+    "awards.forms.ObjectionDecisionForm": b_award_objection_admin,
+    "awards.forms.ObjectionForm": b_award_objection,
+    "awards.forms.ScoreForm": b_award_score,
     "jobs.admin_excel.ExcelUploadForm": b_excel_upload,
     "evaluation.admin_forms.CycleAdminForm": b_cycle_admin,
     "evaluation.forms.AssignForm": b_assign,

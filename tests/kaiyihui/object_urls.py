@@ -24,6 +24,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from audit.models import AuditEntry
+from awards.models import Nomination
 from evaluation.choices import EvaluatorGroup
 from evaluation.models import ConflictDeclaration as EvaluationConflict
 from evaluation.models import IndicatorTemplate, Review
@@ -479,6 +480,45 @@ def build_leader_account(tenant) -> dict:
     return {"pk": tenant.leader.pk}
 
 
+# --- Awards ----------------------------------------------------------------------------------
+
+
+def _award_campaign(tenant, *, scoring=False, notice=False):
+    """A campaign of a's street open for nominations, a's organization nominated by the
+    street's staff; a's evaluator on the panel when scoring or on notice."""
+    from awards.services.campaigns import campaign_transition
+    from tests.awards.conftest import eligible, make_campaign, nominate, score, to_scoring
+
+    campaign = make_campaign(tenant)
+    nomination = nominate(campaign, eligible(tenant.org), tenant.street_admin)
+    if scoring or notice:
+        to_scoring(campaign, tenant)
+    if notice:
+        score(nomination, tenant.evaluator, 90)
+        campaign_transition(campaign=campaign, to="notice", actor=tenant.street_admin)
+    return campaign, nomination
+
+
+def build_award_campaign(tenant) -> dict:
+    return {"pk": _award_campaign(tenant)[0].pk}
+
+
+def build_award_nomination(tenant) -> dict:
+    return {"pk": _award_campaign(tenant)[1].pk}
+
+
+def build_award_judged_campaign(tenant) -> dict:
+    return {"pk": _award_campaign(tenant, scoring=True)[0].pk}
+
+
+def build_award_judged_nomination(tenant) -> dict:
+    return {"pk": _award_campaign(tenant, scoring=True)[1].pk}
+
+
+def build_award_on_notice(tenant) -> dict:
+    return {"pk": _award_campaign(tenant, notice=True)[1].pk}
+
+
 # --- The registry ----------------------------------------------------------------------------
 
 
@@ -628,6 +668,23 @@ REGISTRY: dict[str, ObjectUrl] = {
     # staff); everyone else gets 404.
     "volunteering:volunteer_record": ObjectUrl(build_volunteer_record, "street_admin", 200),
     "volunteering:certificate_pdf": ObjectUrl(build_volunteer_certificate, "street_admin", 200),
+    # awards (awards/views_portal.py): a campaign open for nominations, and an award on
+    # notice with its objection form, are open to every account of the campaign's street;
+    # self-nomination to the leaders of an organization of the street. A nomination is its
+    # organization's leaders' and the staff's; the judge's pages are the panel's own.
+    "awards:campaign": ObjectUrl(build_award_campaign, "leader", 200, intra=_WHOLE_STREET_200),
+    "awards:nominate": ObjectUrl(
+        build_award_campaign, "leader", 200, intra=MappingProxyType({"other_leader": 200})
+    ),
+    "awards:nomination": ObjectUrl(build_award_nomination, "leader", 200),
+    "awards:object": ObjectUrl(build_award_on_notice, "leader", 200, intra=_WHOLE_STREET_200),
+    "awards:judge_campaign": ObjectUrl(build_award_judged_campaign, "evaluator", 200),
+    "awards:score": ObjectUrl(
+        build_award_judged_nomination, "evaluator", 302, data=lambda t: {"points": "80"}
+    ),
+    "awards:conflict": ObjectUrl(
+        build_award_judged_nomination, "evaluator", 302, data=lambda t: {"reason": "本人为会员"}
+    ),
     # jobs: street-wide rows, seen by the street's admins and whoever started the job
     # (community staff have no street path, so no job of their street either).
     "jobs:detail": ObjectUrl(build_job, "street_admin", 200),
@@ -796,6 +853,19 @@ def _periodic_report(tenant):
     return report
 
 
+def _award_objection(tenant):
+    from awards.services.objections import objection_file
+
+    nomination = Nomination.objects.get(pk=build_award_on_notice(tenant)["pk"])
+    return objection_file(nomination=nomination, actor=tenant.leader, reason="材料不实")
+
+
+def _award_honour(tenant):
+    from tests.factories import record_honour
+
+    return record_honour(tenant.org)
+
+
 ADMIN_BUILDERS: dict[str, Callable[[object], object]] = {
     "accounts.Street": lambda t: t.street,
     "accounts.Community": lambda t: t.community,
@@ -901,6 +971,11 @@ ADMIN_BUILDERS: dict[str, Callable[[object], object]] = {
         _ranking_on_notice(t).scheme.entries.filter(organization=t.org).first()
     ),
     "rankings.Objection": _objection,
+    "awards.Campaign": lambda t: _award_campaign(t)[0],
+    "awards.Nomination": lambda t: _award_campaign(t)[1],
+    "awards.Judge": lambda t: _award_campaign(t, scoring=True)[0].judges.get(),
+    "awards.Objection": _award_objection,
+    "awards.Honour": _award_honour,
     "audit.AuditEntry": lambda t: AuditEntry.objects.create(
         actor=t.street_admin,
         actor_name=t.street_admin.username,
@@ -924,6 +999,7 @@ ADMIN_STREET_WIDE = {
     "funding.Donation",
     "funding.FundSpending",
     "funding.GrantCall",
+    "awards.Campaign",
 }
 
 # Registered admins that hold every street's rows but open only to superusers: their
