@@ -20,9 +20,10 @@ from incubation.demo import seed_organizations, walk_organizations
 from incubation.models import Organization, Pairing
 from marketplace.demo import seed_marketplace
 from partybuilding.demo import party_counts, seed_party
+from rankings.demo import seed_rankings
 from volunteering.demo import seed_volunteering
 
-STEPS = 10
+STEPS = 11
 
 
 class _Progress:
@@ -125,6 +126,18 @@ def seed_demo(progress: Callable[[str], None] | None = None) -> dict[str, int]:
             "returned": work["evaluation_returned"],
         }
     )
+    ranked = seed_rankings(street, users)
+    steps.done(
+        _(
+            "Rankings: %(rankings)d rankings published, %(objections)d objections decided "
+            "(%(upheld)d upheld)"
+        )
+        % {
+            "rankings": ranked["rankings_published"],
+            "objections": ranked["ranking_objections"],
+            "upheld": ranked["ranking_objections_upheld"],
+        }
+    )
     sent = seed_notifications(street, users)
     steps.done(_("Notifications: %(n)d reminders sent") % {"n": sent})
     return {
@@ -138,6 +151,7 @@ def seed_demo(progress: Callable[[str], None] | None = None) -> dict[str, int]:
         **market,
         **volunteering,
         **work,
+        **ranked,
         "notifications": sent,
     }
 
