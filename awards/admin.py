@@ -26,7 +26,22 @@ from awards.services.nominations import nomination_create
 from awards.services.objections import objection_decide
 from awards.services.panel import judge_assign
 from awards.workflows import CampaignStatus, ObjectionStatus
-from core.admin import ReadOnlyAdminMixin, ServiceAdminMixin, run_each
+from core.admin import ByIdListFilter, ReadOnlyAdminMixin, ServiceAdminMixin, run_each
+
+
+class CampaignFilter(ByIdListFilter):
+    """The campaigns the user may see (the stock filter would list every street's)."""
+
+    title = gettext_lazy("campaign")
+    parameter_name = "campaign"
+    lookup = "campaign"
+
+    def lookups(self, request, model_admin):
+        return [(c.pk, str(c)) for c in Campaign.objects.visible_to(request.user)]
+
+
+class NominationCampaignFilter(CampaignFilter):
+    lookup = "nomination__campaign"
 
 
 class CampaignEventInline(ReadOnlyAdminMixin, admin.TabularInline):
@@ -127,7 +142,7 @@ class NominationAdmin(ServiceAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
         "rank",
         "mean_score",
     )
-    list_filter = ("status", "nominated_as")
+    list_filter = (CampaignFilter, "status", "nominated_as")
     list_select_related = ("campaign", "organization", "party_org")
     search_fields = ("person_name", "organization__name", "party_org__name")
     fields = ("campaign", "organization", "party_org", "person_name", "statement")
@@ -162,6 +177,7 @@ class NominationAdmin(ServiceAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
 @admin.register(Judge)
 class JudgeAdmin(ServiceAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     list_display = ("judge", "campaign")
+    list_filter = (CampaignFilter,)
     list_select_related = ("judge", "campaign")
     fields = ("campaign", "judge")
 
@@ -187,7 +203,7 @@ class JudgeAdmin(ServiceAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
 class ObjectionAdmin(ServiceAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     form = ObjectionDecisionForm
     list_display = ("nomination", "campaign", "status", "created_at", "decided_at")
-    list_filter = ("status",)
+    list_filter = (NominationCampaignFilter, "status")
     list_select_related = (
         "nomination__campaign",
         "nomination__organization",
@@ -230,7 +246,7 @@ class ObjectionAdmin(ServiceAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
 @admin.register(Honour)
 class HonourAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     list_display = ("title", "awardee", "awardee_kind", "campaign", "awarded_on")
-    list_filter = ("awardee_kind",)
+    list_filter = (CampaignFilter, "awardee_kind")
     list_select_related = ("campaign", "organization", "party_org")
 
     @admin.display(description=gettext_lazy("awarded to"))

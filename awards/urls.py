@@ -10,6 +10,7 @@ urlpatterns: list = [
     path("campaigns/<int:pk>/nominate/", views_portal.nominate, name="nominate"),
     path("nominations/<int:pk>/", views_portal.nomination, name="nomination"),
     path("nominations/<int:pk>/object/", views_portal.object_to, name="object"),
+    path("materials/<int:pk>/", views_portal.material, name="material"),
     path("judge/", views_portal.judge_home, name="judge_home"),
     path("judge/<int:pk>/", views_portal.judge_campaign, name="judge_campaign"),
     path("judge/nominations/<int:pk>/score/", views_portal.score, name="score"),

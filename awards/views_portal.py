@@ -14,7 +14,7 @@ a missing one."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import Exists, OuterRef, Prefetch, Q, Subquery
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from awards.choices import AwardeeKind
 from awards.forms import ConflictForm, NominationForm, ObjectionForm, ScoreForm
-from awards.models import AwardScore, Campaign, Nomination
+from awards.models import AwardScore, Campaign, Nomination, NominationMaterial
 from awards.services.nominations import nomination_create
 from awards.services.objections import notice_open, objection_file
 from awards.services.panel import award_conflict_declare, score_record
@@ -31,6 +31,7 @@ from core.errors import ActionRefused
 from core.forms import add_refusal
 from core.http import tell_outcome
 from core.identifiers import mask_name
+from core.uploads import stored_upload_response
 from evaluation.models import ConflictDeclaration
 from incubation.models import Organization
 
@@ -176,6 +177,22 @@ def nomination(request, pk):
     return render(request, "awards/nomination.html", {"nomination": found, "materials": materials})
 
 
+@require_GET
+@login_required
+def material(request, pk):
+    """A nomination's file, for whoever may open the nomination and for the judges of its
+    campaign's panel."""
+    user = request.user
+    found = _one_or_404(
+        NominationMaterial.objects.filter(
+            Q(nomination__in=_nominations_of(user).values("pk"))
+            | Q(nomination__campaign__in=_judged(user).values("pk"))
+        ),
+        pk=pk,
+    )
+    return stored_upload_response(found)
+
+
 @require_http_methods(["GET", "POST"])
 @login_required
 def object_to(request, pk):
@@ -231,6 +248,7 @@ def judge_campaign(request, pk):
     rows = (
         Nomination.objects.filter(campaign=found)
         .select_related("organization", "party_org")
+        .prefetch_related(Prefetch("materials", NominationMaterial.objects.order_by("pk")))
         .annotate(
             my_points=Subquery(mine.values("points")[:1]),
             conflicted=Exists(

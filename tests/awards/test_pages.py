@@ -23,7 +23,7 @@ from tests.awards.conftest import (
     score,
     to_scoring,
 )
-from tests.factories import OrganizationFactory, record_honour
+from tests.factories import OrganizationFactory, UserFactory, record_honour
 
 AFTER_NOTICE = TODAY + datetime.timedelta(days=8)
 
@@ -97,6 +97,22 @@ def test_a_judge_scores_and_declares_a_conflict_from_the_page(client, tenant, ca
     assert ConflictDeclaration.objects.filter(organization=tenant.other_org).exists()
     client.post(reverse("awards:score", args=[second.pk]), {"points": "80"})
     assert not AwardScore.objects.filter(nomination=second).exists()
+
+
+def test_the_materials_open_to_the_nominee_and_the_panel_only(client, tenant, campaign):
+    nomination = nominate(campaign, eligible(tenant.org), tenant.leader, uploaded=pdf())
+    url = reverse("awards:material", args=[nomination.materials.get().pk])
+    client.force_login(tenant.evaluator)
+    assert client.get(url).status_code == 404  # not on the panel yet
+    to_scoring(campaign, tenant)
+    assert client.get(url).status_code == 200
+    client.force_login(tenant.leader)
+    assert client.get(url).status_code == 200
+    other = OrganizationFactory(community=tenant.community, name="a另一组织")
+    other_leader = UserFactory(username="a-other-leader", role="org_leader", street=tenant.street)
+    other.leader_accounts.add(other_leader)
+    client.force_login(other_leader)
+    assert client.get(url).status_code == 404
 
 
 def test_the_judges_page_is_404_to_anyone_off_the_panel(client, tenant, campaign):
@@ -201,7 +217,7 @@ def test_lists_take_a_constant_number_of_queries(client, tenant, count_queries, 
     large = make_campaign(tenant, title="十佳公益项目", award_count=2)
     for campaign, n in ((small, 2), (large, 7)):
         rows = [
-            nominate(campaign, org, tenant.street_admin)
+            nominate(campaign, org, tenant.street_admin, uploaded=pdf())
             for org in _orgs(tenant, n, start=0 if campaign is small else 10)
         ]
         to_scoring(campaign, tenant)

@@ -490,7 +490,9 @@ def _award_campaign(tenant, *, scoring=False, notice=False):
     from tests.awards.conftest import eligible, make_campaign, nominate, score, to_scoring
 
     campaign = make_campaign(tenant)
-    nomination = nominate(campaign, eligible(tenant.org), tenant.street_admin)
+    nomination = nominate(
+        campaign, eligible(tenant.org), tenant.street_admin, uploaded=pdf_upload()
+    )
     if scoring or notice:
         to_scoring(campaign, tenant)
     if notice:
@@ -517,6 +519,13 @@ def build_award_judged_nomination(tenant) -> dict:
 
 def build_award_on_notice(tenant) -> dict:
     return {"pk": _award_campaign(tenant, notice=True)[1].pk}
+
+
+def build_award_material(tenant) -> dict:
+    from awards.models import NominationMaterial
+
+    nomination = _award_campaign(tenant, scoring=True)[1]
+    return {"pk": NominationMaterial.objects.get(nomination=nomination).pk}
 
 
 # --- The registry ----------------------------------------------------------------------------
@@ -677,6 +686,8 @@ REGISTRY: dict[str, ObjectUrl] = {
         build_award_campaign, "leader", 200, intra=MappingProxyType({"other_leader": 200})
     ),
     "awards:nomination": ObjectUrl(build_award_nomination, "leader", 200),
+    # A nomination's file: as its nomination, and to the judges of the campaign's panel.
+    "awards:material": ObjectUrl(build_award_material, "leader", 200),
     "awards:object": ObjectUrl(build_award_on_notice, "leader", 200, intra=_WHOLE_STREET_200),
     "awards:judge_campaign": ObjectUrl(build_award_judged_campaign, "evaluator", 200),
     "awards:score": ObjectUrl(
