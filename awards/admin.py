@@ -60,6 +60,34 @@ class CampaignEventInline(ReadOnlyAdminMixin, admin.TabularInline):
         return super().get_queryset(request).select_related("actor")
 
 
+class NominationInline(ReadOnlyAdminMixin, admin.TabularInline):
+    """The campaign's candidates in the order of the result (nominate on the nominations
+    page: the service checks the rules)."""
+
+    model = Nomination
+    extra = 0
+    fields = ("candidate", "nominated_as", "status", "rank", "mean_score")
+    readonly_fields = fields
+    ordering = ("rank", "pk")
+
+    @admin.display(description=gettext_lazy("candidate"))
+    def candidate(self, nomination):
+        return nomination.awardee_name
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("organization", "party_org")
+
+
+class JudgeInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = Judge
+    extra = 0
+    fields = ("judge", "created_at")
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("judge")
+
+
 @admin.register(Campaign)
 class CampaignAdmin(ServiceAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     form = CampaignAdminForm
@@ -67,7 +95,7 @@ class CampaignAdmin(ServiceAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     list_filter = ("status", "year", "awardee_kind")
     list_select_related = ("street",)
     search_fields = ("title",)
-    inlines = [CampaignEventInline]
+    inlines = [NominationInline, JudgeInline, CampaignEventInline]
     actions = ["open_nominations", "start_scoring", "publish_notice", "close", "cancel"]
 
     def get_readonly_fields(self, request, obj=None):

@@ -179,8 +179,11 @@ def test_staff_run_a_campaign_with_the_admin_actions(client, tenant):
         "nominations_open_on": "2026-11-20",
         "nominations_close_on": "2026-12-10",
         "notice_days": 7,
-        "events-TOTAL_FORMS": 0,
-        "events-INITIAL_FORMS": 0,
+        **{
+            f"{prefix}-{key}": 0
+            for prefix in ("nominations", "judges", "events")
+            for key in ("TOTAL_FORMS", "INITIAL_FORMS")
+        },
     }
     response = client.post(url, data)
     assert response.status_code == 302, response.content.decode()[:3000]
@@ -196,6 +199,8 @@ def test_staff_run_a_campaign_with_the_admin_actions(client, tenant):
     client.post(changelist, {"action": "publish_notice", "_selected_action": [campaign.pk]})
     campaign.refresh_from_db()
     assert campaign.status == "notice"
+    change = client.get(reverse("admin:awards_campaign_change", args=[campaign.pk]))
+    assert tenant.org.name in change.content.decode()  # the result, in order
     campaign_close(campaign=campaign, actor=tenant.street_admin, today=AFTER_NOTICE)
     honours = reverse("admin:awards_honour_changelist")
     assert "十佳公益项目" in client.get(honours).content.decode()
