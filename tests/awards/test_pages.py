@@ -216,6 +216,20 @@ def _measure(client, url, count_queries):
     return queries
 
 
+def test_the_judges_list_takes_a_constant_number_of_queries(client, tenant, count_queries):
+    client.force_login(tenant.evaluator)
+    url = reverse("awards:judge_home")
+    make_campaign(tenant, title="c0")
+    judge_assign(campaign=Campaign.objects.get(), judge=tenant.evaluator, actor=tenant.street_admin)
+    few = _measure(client, url, count_queries)
+    for i in range(1, 5):
+        more = make_campaign(tenant, title=f"c{i}")
+        judge_assign(campaign=more, judge=tenant.evaluator, actor=tenant.street_admin)
+    many = _measure(client, url, count_queries)
+    assert "c4" in client.get(url).content.decode()
+    assert many.count == few.count, many.dump()
+
+
 @pytest.mark.parametrize("page", ["portal", "judge", "results", "admin"])
 def test_lists_take_a_constant_number_of_queries(client, tenant, count_queries, page):
     small = make_campaign(tenant, award_count=2)
