@@ -15,6 +15,7 @@ from django.db.models import Avg, Count, DecimalField, Max, Q, Sum
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast
 
+from awards.selectors import honours_of_organization
 from core.public_cache import cached_public
 from funding.models import Application
 from funding.workflows import FUNDED_STATUSES
@@ -63,6 +64,7 @@ PUBLIC_FIELDS = frozenset(
         "radar",
         "rank_history",
         "latest_rank",
+        "honours",
     }
 )
 
@@ -184,7 +186,7 @@ def _radar(latest: dict | None) -> list[dict]:
 
 def organization_portrait(pk: int) -> dict | None:
     """The portrait of organization ``pk`` as plain values (None when it has no public
-    page): at most 7 queries, then cached for a few minutes."""
+    page): at most 8 queries, then cached for a few minutes."""
     return cached_public(f"rankings:portrait:{pk}", lambda: _portrait(pk), CACHE_SECONDS) or None
 
 
@@ -200,6 +202,10 @@ def _portrait(pk: int) -> dict:
         **_services(pk),
         **_grants(pk),
         "radar": _radar(latest),
+        "honours": [
+            {key: honour[key] for key in ("title", "campaign", "year", "awarded_on")}
+            for honour in honours_of_organization(pk)
+        ],
         "rank_history": [
             {
                 "period": f"{row['ranking__period_start']:%Y-%m}",

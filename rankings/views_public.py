@@ -12,7 +12,9 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from awards.selectors import latest_honours
 from core.pdf import render_pdf
+from core.public_cache import cached_public
 from incubation.choices import AnnualReviewResult, GrowthLevel, LegalStatus, ServiceField
 from incubation.workflows import Stage
 from marketplace.selectors import public_wall
@@ -32,6 +34,7 @@ from volunteering.selectors import public_upcoming
 
 _LARGEST_ID = 2**31 - 1
 BOARD_WISHES = 6
+BOARD_HONOURS = 8
 BOARD_SESSIONS = 6
 
 
@@ -132,6 +135,7 @@ def board(request):
     wall = public_wall(page=1)
     context = {
         "rankings": [_present_ranking(r) for r in board_rankings()],
+        "honours": cached_public("rankings:board:honours", lambda: latest_honours(BOARD_HONOURS)),
         "wishes": wall["rows"][:BOARD_WISHES],
         "wishes_total": wall["total"],
         "wishes_fulfilled": wall["fulfilled"],

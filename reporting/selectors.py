@@ -16,6 +16,7 @@ from django.db.models.functions import ExtractMonth, ExtractYear
 from django.utils import timezone
 
 from accounts.models import Community, Street
+from awards.selectors import campaign_figures
 from funding import selectors as funding_selectors
 from incubation.choices import Grade, GrowthLevel, LegalStatus
 from incubation.models import Organization, Pairing
@@ -147,6 +148,7 @@ def headline_figures(
         **marketplace_figures(street=street, community=community),
         **volunteering_figures(street=street, community=community, today=today),
         **rankings_figures(street=street, community=community),
+        **campaign_figures(street or (community.street if community else None)),
     }
 
 

@@ -63,6 +63,8 @@ HEADLINE_LABELS = {
         "Members' dedication day attendance (last 12 months)"
     ),
     "ranking_published_at": gettext_lazy("Latest ranking published on"),
+    "honours_total": gettext_lazy("Honours awarded"),
+    "campaigns_held": gettext_lazy("Award campaigns held"),
 }
 RATE_KEYS = {
     "organization_coverage_rate",

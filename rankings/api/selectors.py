@@ -11,6 +11,7 @@ from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, 
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from awards.models import Honour
 from incubation.models import Organization
 from marketplace.models import FundCommitment, Need, Project, Resource
 from marketplace.selectors import public_wishes
@@ -125,6 +126,14 @@ def projects(*, community_id: int | None = None) -> QuerySet[Project]:
 def wishes(*, community_id: int | None = None):
     """The wish wall: alias and age band, never the person (``public_wishes``)."""
     return public_wishes(community_id=community_id).select_related("community", "category")
+
+
+def honours(*, organization_id: int | None = None):
+    """Honours newest first (a person's name is masked by the serializer)."""
+    qs = Honour.objects.select_related("campaign", "organization", "party_org")
+    if organization_id is not None:
+        qs = qs.filter(organization_id=organization_id, person_name="")
+    return qs.order_by("-awarded_on", "-pk")
 
 
 def sessions(

@@ -13,6 +13,8 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from awards.models import Honour
+from core.identifiers import mask_name
 from incubation.models import Organization
 from marketplace.choices import ProviderKind
 from marketplace.models import Need, Project, Resource, Wish
@@ -295,3 +297,41 @@ class ActivitySessionSerializer(serializers.ModelSerializer):
     def get_places_left(self, session: Session) -> int:
         # ``taken``: annotated by rankings.api.selectors.sessions.
         return max(0, session.activity.capacity - getattr(session, "taken", 0))
+
+
+class HonourSerializer(serializers.ModelSerializer):
+    """An honour: an organization's, a party organization's, or a person's with the name
+    masked (王*华). Never the nomination, its materials or the panel's scores."""
+
+    campaign_title = serializers.CharField(source="campaign.title", read_only=True)
+    year = serializers.IntegerField(source="campaign.year", read_only=True)
+    awardee_kind_label = _label("get_awardee_kind_display")
+    awardee = serializers.SerializerMethodField()
+    organization = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Honour
+        fields = [
+            "id",
+            "title",
+            "campaign_title",
+            "year",
+            "awarded_on",
+            "awardee_kind",
+            "awardee_kind_label",
+            "awardee",
+            "organization",
+        ]
+        read_only_fields = fields
+
+    def get_awardee(self, honour) -> str:
+        if honour.person_name:
+            return mask_name(honour.person_name)
+        if honour.party_org_id:
+            return honour.party_org.name
+        return honour.organization.name if honour.organization_id else ""
+
+    def get_organization(self, honour) -> int | None:
+        """The organization's id (its public fields at organizations/{id}/); none for a
+        person's honour."""
+        return None if honour.person_name else honour.organization_id

@@ -27,6 +27,7 @@ router.register("resources", views.ResourceViewSet, basename="resource")
 router.register("projects", views.ProjectViewSet, basename="project")
 router.register("wishes", views.WishViewSet, basename="wish")
 router.register("activities", views.ActivityViewSet, basename="activity")
+router.register("honours", views.HonourViewSet, basename="honour")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -22,6 +22,7 @@ from core.public_cache import cached_public
 from rankings.api import selectors
 from rankings.api.serializers import (
     ActivitySessionSerializer,
+    HonourSerializer,
     NeedSerializer,
     OrganizationSerializer,
     ProjectSerializer,
@@ -72,7 +73,16 @@ def _choice(request, name: str, choices) -> str | None:
 
 # The query parameters that change an answer; any other is ignored, so odd input cannot
 # make new cache entries.
-_ANSWER_PARAMS = ("community", "period_kind", "scope_kind", "from", "before", "page", "page_size")
+_ANSWER_PARAMS = (
+    "community",
+    "organization",
+    "period_kind",
+    "scope_kind",
+    "from",
+    "before",
+    "page",
+    "page_size",
+)
 
 
 class PublicViewSet(viewsets.ReadOnlyModelViewSet):
@@ -263,3 +273,27 @@ class ActivityViewSet(PublicViewSet):
             starts_from=_date(self.request, "from"),
             starts_before=_date(self.request, "before"),
         )
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary=_("Honours"),
+        description=_(
+            "Honours awarded by the hub's award campaigns (评选), newest first; a person's "
+            "name is masked."
+        ),
+        parameters=[
+            OpenApiParameter(
+                "organization", int, description=_("Only this organization's own honours")
+            )
+        ],
+    ),
+    retrieve=extend_schema(summary=_("An honour")),
+)
+class HonourViewSet(PublicViewSet):
+    serializer_class = HonourSerializer
+
+    def get_queryset(self):
+        if self.action == "list":
+            return selectors.honours(organization_id=_positive_int(self.request, "organization"))
+        return selectors.honours()

@@ -759,6 +759,7 @@ PUBLIC = {
     "api:project-detail": "a matched project (public read API)",
     "api:wish-detail": "a micro-wish of the wall, alias only (public read API)",
     "api:activity-detail": "a session of a public activity (public read API)",
+    "api:honour-detail": "an honour, a person's name masked (public read API)",
     # 凯益榜单 (rankings.views_public): a published ranking (a computed draft is a 404) and
     # an organization's portrait and its PDF, allow-listed facts only
     # (tests/rankings/test_portrait.py, test_public_board.py).

@@ -66,6 +66,17 @@ LISTS = ("organization", "ranking", "need", "resource", "project", "wish", "acti
 # What each serializer may print; a field added to a serializer must be added here too,
 # after asking whether it is public.
 ALLOWED = {
+    serializers.HonourSerializer: {
+        "id",
+        "title",
+        "campaign_title",
+        "year",
+        "awarded_on",
+        "awardee_kind",
+        "awardee_kind_label",
+        "awardee",
+        "organization",
+    },
     serializers.OrganizationSerializer: {
         "id",
         "name",

@@ -91,7 +91,7 @@ def test_the_pages_read_in_constant_queries(client, tenant, scheme, django_asser
             {org: (rank, {"services": Decimal(100 - rank)}) for rank, org in enumerate(orgs, 1)},
         )
         cache.clear()
-        with django_assert_max_num_queries(8):
+        with django_assert_max_num_queries(9):
             assert client.get("/").status_code == 200
         with django_assert_max_num_queries(4):
             assert client.get(reverse("rankings:ranking", args=[ranking.pk])).status_code == 200
