@@ -61,14 +61,13 @@ def public_ranking_rows(pk: int, page: int) -> list[dict]:
     """A page of a snapshot's rows in rank order. Frozen rows: cached an hour."""
 
     def build():
+        # Ranks run 1..n in a snapshot: the page is a range of ranks on ranking_row_rank,
+        # not an OFFSET (which read 50,000 rows for the middle of 100,000: 90 ms).
         start = (page - 1) * PAGE_ROWS
-        qs = RankingRow.objects.filter(ranking_id=pk).order_by("rank")
-        rows = list(
-            qs.values(*_ROW_FIELDS, community=F("organization__community__name"))[
-                start : start + PAGE_ROWS
-            ]
-        )
-        return rows
+        qs = RankingRow.objects.filter(
+            ranking_id=pk, rank__gt=start, rank__lte=start + PAGE_ROWS
+        ).order_by("rank")
+        return list(qs.values(*_ROW_FIELDS, community=F("organization__community__name")))
 
     return cached_public(f"rankings:rows:{pk}:{page}", build, 3600)
 

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Min, Q, Sum
+from django.db.models import DecimalField, Min, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -28,7 +28,7 @@ from marketplace.workflows import DONE_CLAIM_STATUSES
 from partybuilding.models import InstructorAssignment, PartyActivity, PartyCoverage
 from rankings.choices import SourceKind
 from rankings.rules import COVERAGE_BRANCH, COVERAGE_INSTRUCTOR
-from volunteering.models import Activity, Place
+from volunteering.models import Activity, Place, Session
 from volunteering.workflows import PUBLIC_ACTIVITY_STATUSES, PlaceStatus
 
 K = SourceKind
@@ -98,24 +98,33 @@ def facts(street_id: int, period: datetime.date) -> Iterator[Fact]:
             activity,
         )
 
+    # The month's sessions first, each summing its own places on place_session_status: a
+    # join from the places made PostgreSQL scan all of them (10,000,000 in the bench:
+    # 1.4 s a month, 0.35 s this way).
+    served = (
+        Place.objects.filter(session_id=OuterRef("pk"), status=PlaceStatus.ATTENDED)
+        .order_by()
+        .values("session_id")
+        .annotate(total=Sum("hours"))
+        .values("total")
+    )
     sessions = (
-        Place.objects.filter(
-            status=PlaceStatus.ATTENDED,
-            session__starts_at__gte=since,
-            session__starts_at__lt=until,
-            session__activity__organization__community__street_id=street_id,
+        Session.objects.filter(
+            starts_at__gte=since,
+            starts_at__lt=until,
+            activity__organization__community__street_id=street_id,
         )
-        .values("session_id", "session__activity__organization_id", "session__activity__title")
-        .annotate(hours=Sum("hours"))
+        .annotate(hours=Subquery(served, output_field=DecimalField()))
         .filter(hours__gt=0)
-        .order_by("session_id")
+        .order_by("pk")
+        .values("pk", "activity__organization_id", "activity__title", "hours")
     )
     for session in sessions:
         yield Fact(
-            session["session__activity__organization_id"],
+            session["activity__organization_id"],
             K.VOLUNTEER_HOURS,
-            f"session:{session['session_id']}",
-            {"title": session["session__activity__title"], "hours": session["hours"]},
+            f"session:{session['pk']}",
+            {"title": session["activity__title"], "hours": session["hours"]},
             quantity=session["hours"],
         )
 

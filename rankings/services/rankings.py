@@ -26,6 +26,7 @@ from incubation.workflows import EXIT_STAGES
 from jobs.models import Job
 from jobs.services import job_start
 from rankings.choices import Dimension, PeriodKind, ScopeKind, SourceKind
+from rankings.copy import copy_rows
 from rankings.models import (
     Objection,
     Ranking,
@@ -37,7 +38,7 @@ from rankings.models import (
 from rankings.permissions import can_manage_rankings
 from rankings.rules import ranking_rules
 from rankings.selectors import period_computed
-from rankings.services.ledger import BATCH, ledger_build
+from rankings.services.ledger import ledger_build
 from rankings.services.schemes import scheme_for_period
 from rankings.workflows import (
     RANKING_TRANSITIONS,
@@ -49,6 +50,9 @@ from rankings.workflows import (
 S = RankingStatus
 COMPUTE_JOB = "rankings.compute"
 ZERO = Decimal("0.00")
+DIMENSIONS = tuple(Dimension.values)
+_ROW_FIELDS: tuple[str, ...] = ("ranking_id", "organization_id", "rank", "score", "raw_score")
+_ROW_FIELDS += ("dimension_scores", "vetoes", "capped")
 LAST_DAY = datetime.date.max
 
 Progress = Callable[..., None]
@@ -136,6 +140,7 @@ def scores(street_id: int, scheme: ScoringScheme, months: list[datetime.date]) -
 
 
 def _in_scope(one: Scored, ranking: Ranking) -> bool:
+    """For one scope (a re-run); computing sorts once and groups (``_by_scope``)."""
     if ranking.scope_kind == ScopeKind.COMMUNITY:
         return one.community_id == ranking.community_id
     if ranking.scope_kind == ScopeKind.GROWTH_LEVEL:
@@ -144,32 +149,46 @@ def _in_scope(one: Scored, ranking: Ranking) -> bool:
 
 
 def _dimension_scores(one: Scored) -> dict[str, str]:
-    return {d: str(one.dimensions.get(d, ZERO)) for d in Dimension.values}
+    return {d: str(one.dimensions.get(d, ZERO)) for d in DIMENSIONS}
 
 
-def _freeze(ranking: Ranking, scored: list[Scored], *, actor, note: str) -> Ranking:
-    """Store the ranking with its rows, ranked, and its first event: one transaction."""
-    members = sorted((one for one in scored if _in_scope(one, ranking)), key=Scored.order)
+def _by_scope(scored: list[Scored]) -> dict[str, list[Scored]]:
+    """Every scope's members in rank order, keyed by ``scope_key``: one sort, one pass."""
+    ordered = sorted(scored, key=Scored.order)
+    groups: dict[str, list[Scored]] = {scope_key(ScopeKind.STREET): ordered}
+    for one in ordered:
+        for key in (
+            scope_key(ScopeKind.COMMUNITY, one.community_id),
+            scope_key(ScopeKind.GROWTH_LEVEL, growth_level=one.growth_level),
+        ):
+            groups.setdefault(key, []).append(one)
+    return groups
+
+
+def _freeze(ranking: Ranking, members: list[Scored], *, actor, note: str) -> Ranking:
+    """Store the ranking with its rows, ranked, and its first event: one transaction.
+    ``members`` are the scope's organizations in rank order (``Scored.order``)."""
     ranking.organizations = len(members)
     ranking.computed_by = actor if getattr(actor, "pk", None) else None
     with transaction.atomic():
         ranking.full_clean()
         ranking.save()
-        RankingRow.objects.bulk_create(
+        copy_rows(
+            RankingRow,
+            _ROW_FIELDS,
             (
-                RankingRow(
-                    ranking=ranking,
-                    organization_id=one.organization_id,
-                    rank=rank,
-                    score=one.score,
-                    raw_score=one.raw,
-                    dimension_scores=_dimension_scores(one),
-                    vetoes=one.vetoes,
-                    capped=one.capped,
+                (
+                    ranking.pk,
+                    one.organization_id,
+                    rank,
+                    one.score,
+                    one.raw,
+                    _dimension_scores(one),
+                    one.vetoes,
+                    one.capped,
                 )
                 for rank, one in enumerate(members, start=1)
             ),
-            batch_size=BATCH,
         )
         RankingEvent.record(ranking=ranking, actor=actor, to_value=S.COMPUTED, note=note)
     return ranking
@@ -202,6 +221,7 @@ def ranking_compute(
     steps = len(months) + 1
     _build_ledger(scheme, months, progress, steps)
     scored = scores(street_id, scheme, months)
+    groups = _by_scope(scored)
     done = set(
         Ranking.objects.filter(
             street_id=street_id,
@@ -229,7 +249,7 @@ def ranking_compute(
             scheme=scheme,
         )
         note = _("Computed with scoring scheme v%(version)s.") % {"version": scheme.version}
-        made.append(_freeze(ranking, scored, actor=actor, note=note))
+        made.append(_freeze(ranking, groups[key], actor=actor, note=note))
     progress(steps, steps)
     return made
 
@@ -265,7 +285,8 @@ def ranking_rerun(
         reason=reason.strip(),
     )
     with transaction.atomic():
-        _freeze(new, scored, actor=actor, note=reason.strip())
+        members = sorted((one for one in scored if _in_scope(one, new)), key=Scored.order)
+        _freeze(new, members, actor=actor, note=reason.strip())
         RankingEvent.record(
             ranking=ranking,
             actor=actor,
