@@ -17,8 +17,10 @@ through the app's services in ``write_creates`` / ``write_updates``, which raise
 
 from __future__ import annotations
 
+import contextvars
 import datetime
 import logging
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import openpyxl
@@ -299,6 +301,70 @@ def import_file(source, report, *, resource: ExcelModelResource, positions, max_
     return run_import(dataset, report, resource=resource, dry_run=dry_run)
 
 
+# --- Export progress ----------------------------------------------------------------------
+
+# The job's ``progress(done, total=None)`` while an export runs in a background job
+# (``export_progress``); None in a command or a test that calls the writers directly, which
+# then run without the extra count query.
+_PROGRESS: contextvars.ContextVar[_ExportProgress | None] = contextvars.ContextVar(
+    "export_progress", default=None
+)
+
+
+class _ExportProgress:
+    def __init__(self, callback: Callable):
+        self.callback = callback
+        self.done = 0
+        self.total = 0
+
+    def add_total(self, rows: int) -> None:
+        self.total += rows
+        self.callback(self.done, total=self.total)
+
+    def advance(self, rows: int) -> None:
+        self.done += rows
+        self.callback(self.done)
+
+
+@contextmanager
+def export_progress(callback: Callable) -> Iterator[None]:
+    """Report the rows written by ``write_sheet`` / ``append_rows`` inside the block to
+    ``callback(done, total=None)``: the total when a sheet starts (the sheets' rows added
+    up), then the rows done after every chunk read from the database."""
+    token = _PROGRESS.set(_ExportProgress(callback))
+    try:
+        yield
+    finally:
+        _PROGRESS.reset(token)
+
+
+def _row_count(rows) -> int:
+    return rows.count() if hasattr(rows, "count") and not isinstance(rows, list) else len(rows)
+
+
+def append_rows(sheet, rows, *, chunk_size: int) -> int:
+    """Append ``rows`` (lists of cell values) to a write-only ``sheet``, moving the export's
+    progress every ``chunk_size`` rows; returns the number of rows."""
+    reporter = _PROGRESS.get()
+    count = 0
+    for values in rows:
+        sheet.append([_cell(sheet, value) for value in values])
+        count += 1
+        if reporter is not None and count % chunk_size == 0:
+            reporter.advance(chunk_size)
+    if reporter is not None and count % chunk_size:
+        reporter.advance(count % chunk_size)
+    return count
+
+
+def start_progress(rows) -> None:
+    """Add the rows of a sheet about to be written to the export's total (one count
+    query), when the export runs as a job."""
+    reporter = _PROGRESS.get()
+    if reporter is not None:
+        reporter.add_total(_row_count(rows))
+
+
 def write_xlsx(resource, queryset, destination, *, title, widths, default_width) -> int:
     """Export ``queryset`` through ``resource`` into a new write-only .xlsx of one sheet;
     returns the number of rows."""
@@ -321,11 +387,12 @@ def write_sheet(workbook, resource, queryset, *, title, widths, default_width) -
     sheet = start_export_sheet(
         workbook, title, resource.get_export_headers(), widths, default_width
     )
-    count = 0
-    for instance in resource.iter_queryset(queryset):
-        sheet.append([_cell(sheet, value) for value in resource.export_resource(instance)])
-        count += 1
-    return count
+    start_progress(queryset)
+    return append_rows(
+        sheet,
+        (resource.export_resource(instance) for instance in resource.iter_queryset(queryset)),
+        chunk_size=resource.get_chunk_size(),
+    )
 
 
 def _cell(sheet, value):

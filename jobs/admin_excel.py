@@ -29,7 +29,7 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
-from django.http import FileResponse, HttpResponseRedirect
+from django.http import HttpResponseRedirect, QueryDict
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -37,8 +37,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Street
-from core.excel import XLSX_CONTENT_TYPE
 from core.xlsx_guard import inspect_xlsx, reading_limits
+from jobs.exports import export_start, register_exporter
 from jobs.runners import register_runner
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
@@ -47,6 +47,8 @@ PENDING_MAX_AGE_SECONDS = 24 * 3600
 JOB_FILE_MAX_AGE_SECONDS = 7 * 24 * 3600
 # The kind is stored in job rows: it keeps the name from when this module lived in core.
 IMPORT_JOB = "core.excel_import"
+# The exporter of every changelist's "export to Excel" button.
+CHANGELIST_EXPORT = "admin.changelist"
 # Errors written into the job's message; all of them are in its CSV file.
 JOB_MESSAGE_ERRORS = 50
 _TOKEN = re.compile(r"[0-9a-f]{32}")
@@ -156,20 +158,17 @@ class ExcelImportAdminMixin:
     # --- Export ---------------------------------------------------------------------------
 
     def excel_export_view(self, request):
-        """The objects the user sees, with the changelist's filters and search."""
+        """Starts the export of the objects the user sees, with the changelist's filters
+        and search, as a background job (``admin.changelist``) and shows its page."""
         if not self.has_view_or_change_permission(request):
             raise PermissionDenied
-        try:
-            queryset = self.get_changelist_instance(request).get_queryset(request)
-        except IncorrectLookupParameters:
-            queryset = self.get_queryset(request)
-        queryset = queryset.visible_to(request.user)
-        buffer = io.BytesIO()
-        filename = self.write_excel_export(request, queryset, buffer)
-        buffer.seek(0)
-        return FileResponse(
-            buffer, as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE
+        job = export_start(
+            exporter=CHANGELIST_EXPORT,
+            actor=request.user,
+            title=_("Excel export of %(objects)s") % {"objects": self.opts.verbose_name_plural},
+            params={"model": self.opts.label_lower, "query": request.GET.urlencode()},
         )
+        return redirect("jobs:detail", job.pk)
 
     # --- Import ---------------------------------------------------------------------------
 
@@ -296,6 +295,41 @@ class ExcelImportAdminMixin:
         request.session[key] = [t for t in tokens if t != token]
         pending = _pending_dir() / f"{token}.xlsx"
         return pending if pending.is_file() else None
+
+
+# --- The background export -----------------------------------------------------------------
+
+
+def changelist_rows(*, model: str, user, query: str, ids=None):
+    """The model admin, a request as ``user`` and the rows of its changelist with the
+    filters and search of ``query`` (a query string), narrowed by ``visible_to(user)``:
+    what the user saw when they asked, read again in the worker (``ids``: only the rows
+    they ticked). Refused (PermissionDenied) when the user may no longer see the list."""
+    from django.test import RequestFactory
+
+    model_admin = admin.site.get_model_admin(apps.get_model(model))
+    info = model_admin.opts.app_label, model_admin.opts.model_name
+    request = RequestFactory().get(
+        reverse("admin:{}_{}_changelist".format(*info)), QueryDict(query)
+    )
+    request.user = user
+    if not model_admin.has_view_or_change_permission(request):
+        raise PermissionDenied
+    try:
+        queryset = model_admin.get_changelist_instance(request).get_queryset(request)
+    except IncorrectLookupParameters:
+        queryset = model_admin.get_queryset(request)
+    if ids is not None:
+        queryset = queryset.filter(pk__in=ids)
+    return model_admin, request, queryset.visible_to(user)
+
+
+@register_exporter(CHANGELIST_EXPORT, gettext_lazy("List export"))
+def export_changelist(*, user, params, destination) -> str:
+    model_admin, request, queryset = changelist_rows(
+        model=params["model"], user=user, query=params.get("query", "")
+    )
+    return model_admin.write_excel_export(request, queryset, destination)
 
 
 # --- The background import ----------------------------------------------------------------

@@ -7,6 +7,6 @@ class JobsConfig(AppConfig):
     verbose_name = _("Background jobs")
 
     def ready(self):
-        from jobs import todos
+        from jobs import exports, todos  # noqa: F401 (exports registers its runner)
 
         todos.register()

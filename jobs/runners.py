@@ -26,3 +26,14 @@ def register_runner(kind: str, label):
         return fn
 
     return decorator
+
+
+# ``fn(job)`` called once a job has finished with its file (``register_done_hook``): an app
+# above this one (kaiyihui wires the notifications) tells the user it is ready.
+DONE_HOOKS: list[Callable] = []
+
+
+def register_done_hook(fn: Callable) -> Callable:
+    if fn not in DONE_HOOKS:
+        DONE_HOOKS.append(fn)
+    return fn

@@ -4,6 +4,7 @@ own row happens here."""
 import datetime
 import logging
 
+from django.core.files import File
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Q
@@ -11,7 +12,7 @@ from django.utils import timezone
 
 from core.queue import enqueue
 from jobs.models import Job, JobStatus
-from jobs.runners import RUNNERS
+from jobs.runners import DONE_HOOKS, RUNNERS
 
 logger = logging.getLogger(__name__)
 
@@ -105,11 +106,19 @@ def job_run(job_id: int) -> Job | None:
         raise
     if output is not None:
         filename, content = output
-        if job.result:
-            job.result.delete(save=False)
-        job.result.save(filename, ContentFile(content), save=False)
+        # Bytes, or a file the runner wrote on disk (an export: read in chunks, not loaded).
+        upload = content if isinstance(content, File) else ContentFile(content)
+        try:
+            if job.result:
+                job.result.delete(save=False)
+            job.result.save(filename, upload, save=False)
+        finally:
+            upload.close()
     job.status = JobStatus.DONE
     job.done = max(job.done, job.total)
     job.finished_at = timezone.now()
     job.save(update_fields=["status", "done", "result", "finished_at", "updated_at"])
+    for hook in DONE_HOOKS:
+        # After the row says "done": a notification links to a finished job.
+        hook(job)
     return job

@@ -10,6 +10,7 @@
     box.querySelector(".job-count").textContent = state.done;
     box.querySelector(".job-total").textContent = state.total;
     box.querySelector(".job-status").textContent = state.status_label;
+    box.querySelector(".job-eta").textContent = state.time_left || "";
     if (state.download) { box.querySelector(".job-download").hidden = false; }
     if (state.finished) {
       // The finished page shows the failure or the job's message (an import's result).

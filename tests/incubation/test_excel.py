@@ -39,6 +39,7 @@ from incubation.resources import (
     USCC,
 )
 from tests.factories import RegisteredOrganizationFactory
+from tests.jobs.exporting import export_bytes, run_export
 
 VECTORS = json.loads(
     (Path(__file__).resolve().parents[1] / "data" / "identifier_vectors.json").read_text("utf-8")
@@ -764,12 +765,17 @@ def test_a_superuser_without_a_street_is_refused_when_there_are_several(
 
 
 @with_excel_admin
-def test_the_admin_export_downloads_an_xlsx_with_the_header_row(client, tenant):
+def test_the_admin_export_downloads_an_xlsx_with_the_header_row(
+    client, tenant, django_capture_on_commit_callbacks
+):
     client.force_login(tenant.street_admin)
 
-    response = client.get(reverse("admin:incubation_organization_export"))
+    _job, response = run_export(
+        client,
+        django_capture_on_commit_callbacks,
+        lambda: client.get(reverse("admin:incubation_organization_export")),
+    )
 
-    assert response.status_code == 200
     assert response["Content-Type"] == XLSX_CONTENT_TYPE
     assert "attachment" in response["Content-Disposition"]
     rows = read_back(b"".join(response.streaming_content))
@@ -778,21 +784,33 @@ def test_the_admin_export_downloads_an_xlsx_with_the_header_row(client, tenant):
 
 
 @with_excel_admin
-def test_community_staff_export_only_their_community(client, tenant, outsider_tenant):
+def test_community_staff_export_only_their_community(
+    client, tenant, outsider_tenant, django_capture_on_commit_callbacks
+):
     client.force_login(tenant.community_staff)
 
-    response = client.get(reverse("admin:incubation_organization_export"))
+    data = export_bytes(
+        client,
+        django_capture_on_commit_callbacks,
+        lambda: client.get(reverse("admin:incubation_organization_export")),
+    )
 
-    rows = read_back(b"".join(response.streaming_content))
+    rows = read_back(data)
     assert [row[0] for row in rows[1:]] == [tenant.org.name]
 
 
 @with_excel_admin
-def test_the_admin_export_applies_the_changelist_filters(client, tenant):
+def test_the_admin_export_applies_the_changelist_filters(
+    client, tenant, django_capture_on_commit_callbacks
+):
     client.force_login(tenant.street_admin)
     url = reverse("admin:incubation_organization_export")
 
-    response = client.get(url, {"community": tenant.other_community.pk})
+    data = export_bytes(
+        client,
+        django_capture_on_commit_callbacks,
+        lambda: client.get(url, {"community": tenant.other_community.pk}),
+    )
 
-    rows = read_back(b"".join(response.streaming_content))
+    rows = read_back(data)
     assert [row[0] for row in rows[1:]] == [tenant.other_org.name]

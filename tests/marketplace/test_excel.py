@@ -53,6 +53,7 @@ from marketplace.resources import (
 )
 from marketplace.services import listings
 from marketplace.services.claims import claim_create
+from tests.jobs.exporting import export_bytes
 from tests.marketplace.test_claims import _managed, _need, _wish
 
 START = datetime.date(2026, 12, 1)
@@ -481,16 +482,16 @@ def test_the_admin_previews_then_imports_wishes(client, tenant):
     assert Wish.objects.get().beneficiary.name == "王秀英1"
 
 
-def test_the_admin_exports_each_list(client, tenant):
+def test_the_admin_exports_each_list(client, tenant, django_capture_on_commit_callbacks):
     _fill(tenant, 1)
     client.force_login(tenant.street_admin)
     for model in ("need", "resource", "project", "wish", "claim"):
         changelist = client.get(reverse(f"admin:marketplace_{model}_changelist"))
         export_url = reverse(f"admin:marketplace_{model}_export")
         assert export_url in changelist.content.decode()
-        response = client.get(export_url)
-        assert response.status_code == 200
-        data = b"".join(response.streaming_content)
+        data = export_bytes(
+            client, django_capture_on_commit_callbacks, lambda url=export_url: client.get(url)
+        )
         assert len(rows_of(data)) == 2, model
         if model == "wish":
             assert "王秀英" not in {str(c) for c in all_cells(data)}
