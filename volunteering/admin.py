@@ -8,8 +8,6 @@ ones. Hours are read-only everywhere: they change only through attendance and ap
 supplements. ID and phone numbers of volunteers are masked for everyone but street staff
 and superusers (the rule of ``partybuilding.admin.MaskedPersonalDataMixin``)."""
 
-from urllib.parse import quote
-
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
@@ -18,7 +16,7 @@ from django.contrib.admin.widgets import AdminSplitDateTime
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Count, Min, Q
-from django.http import Http404, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -28,8 +26,9 @@ from django.utils.translation import gettext_lazy
 from accounts.admin import ScopedAdminMixin, VisibleCommunityFilter
 from core.admin import ReadOnlyAdminMixin, ServiceAdminMixin, refusal_text, run_each
 from core.errors import ActionRefused
-from core.excel import XLSX_CONTENT_TYPE
 from core.transitions import refuse_unless_allowed
+from jobs.admin_excel import changelist_rows
+from jobs.exports import export_start, register_exporter
 from partybuilding.admin import MaskedPersonalDataMixin
 from volunteering.choices import OrganizerKind
 from volunteering.hours import stars_for
@@ -88,21 +87,33 @@ def _reason_action(modeladmin, request, queryset, *, action, title, intro, butto
     return TemplateResponse(request, "admin/volunteering/reason.html", context)
 
 
-def _excel(content: bytes, label: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
-    filename = f"{label}-{timezone.localdate():%Y%m%d}.xlsx"
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return response
-
-
 HOURS_FILE = "志愿服务时长"
 TOTALS_FILE = "志愿服务年度汇总"
+HOURS_EXPORT = "volunteering.hours"
+
+
+@register_exporter(HOURS_EXPORT, gettext_lazy("Volunteer service hours"))
+def export_hours_file(*, user, params, destination) -> str:
+    """The hours (``which``: "hours" or "totals") of the places behind the changelist the
+    user saw (its filters and search, or the rows they ticked), read again as the user."""
+    model_admin, request, rows = changelist_rows(
+        model=params["model"], user=user, query=params.get("query", ""), ids=params.get("ids")
+    )
+    places = model_admin.places_of(request, rows)
+    if params["which"] == "totals":
+        year_totals_workbook(places, destination)
+        label = TOTALS_FILE
+    else:
+        service_hours_workbook(places, destination)
+        label = HOURS_FILE
+    return f"{label}-{timezone.localdate():%Y%m%d}.xlsx"
 
 
 class HoursExportMixin:
     """Buttons on the changelist that export the service hours of the rows the user sees
     (filters and search applied): one row per attended place, or each volunteer's totals
-    per year. ``places_of(request, rows)`` turns the changelist's rows into places."""
+    per year. ``places_of(request, rows)`` turns the changelist's rows into places. Each
+    export is a background job; the button and the actions lead to its page."""
 
     change_list_template = "admin/volunteering/hours_change_list.html"
 
@@ -135,28 +146,45 @@ class HoursExportMixin:
             context["totals_export_url"] = reverse("{}:{}_{}_export_totals".format(*info)) + suffix
         return super().changelist_view(request, extra_context=context)
 
-    def _listed_places(self, request):
+    def _start_export(self, request, which: str, ids=None):
         if not self.has_view_or_change_permission(request):
             raise PermissionDenied
-        try:
-            rows = self.get_changelist_instance(request).get_queryset(request)
-        except admin.options.IncorrectLookupParameters:
-            rows = self.get_queryset(request)
-        return self.places_of(request, rows)
+        # The action form posts the changelist's query string back: the filters and search
+        # then narrow "select all" too; ticked rows are one page at most.
+        query = request.GET.copy()
+        query.pop(admin.options.IS_POPUP_VAR, None)
+        label = TOTALS_FILE if which == "totals" else HOURS_FILE
+        job = export_start(
+            exporter=HOURS_EXPORT,
+            actor=request.user,
+            title=f"{label}（{self.opts.verbose_name_plural}）",
+            params={
+                "model": self.opts.label_lower,
+                "query": query.urlencode(),
+                "ids": ids,
+                "which": which,
+            },
+        )
+        return HttpResponseRedirect(reverse("jobs:detail", args=[job.pk]))
+
+    def _ticked(self, request, queryset):
+        if request.POST.get("select_across") == "1":
+            return None
+        return [str(pk) for pk in queryset.values_list("pk", flat=True)]
 
     def export_hours_view(self, request):
-        return _excel(service_hours_workbook(self._listed_places(request)), HOURS_FILE)
+        return self._start_export(request, "hours")
 
     def export_totals_view(self, request):
-        return _excel(year_totals_workbook(self._listed_places(request)), TOTALS_FILE)
+        return self._start_export(request, "totals")
 
     @admin.action(description=gettext_lazy("Export the service hours of the selected to Excel"))
     def export_hours(self, request, queryset):
-        return _excel(service_hours_workbook(self.places_of(request, queryset)), HOURS_FILE)
+        return self._start_export(request, "hours", self._ticked(request, queryset))
 
     @admin.action(description=gettext_lazy("Export the yearly totals of the selected to Excel"))
     def export_totals(self, request, queryset):
-        return _excel(year_totals_workbook(self.places_of(request, queryset)), TOTALS_FILE)
+        return self._start_export(request, "totals", self._ticked(request, queryset))
 
 
 class ActivityCommunityFilter(VisibleCommunityFilter):

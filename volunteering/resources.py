@@ -16,8 +16,6 @@ language the user reads the platform in. The caller scopes the queryset (``visib
 
 from __future__ import annotations
 
-import io
-
 from django.db.models import Count, QuerySet, Sum
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
@@ -200,21 +198,21 @@ class YearTotalsResource(resources.Resource):
         return float(row["hours"] or 0)
 
 
-def _workbook(resource, rows, title) -> bytes:
+def _workbook(resource, rows, title, destination) -> None:
     import openpyxl
 
     workbook = openpyxl.Workbook(write_only=True)
     write_sheet(workbook, resource, rows, title=title, widths=_WIDTHS, default_width=14)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    workbook.save(destination)
 
 
-def service_hours_workbook(places: QuerySet[Place]) -> bytes:
-    """The .xlsx of the attended places of ``places`` (already scoped by the caller)."""
-    return _workbook(ServiceHoursResource(), attended_places(places), HOURS_SHEET_TITLE)
+def service_hours_workbook(places: QuerySet[Place], destination) -> None:
+    """Write the .xlsx of the attended places of ``places`` (already scoped by the caller)
+    into ``destination`` (a path or a binary file)."""
+    _workbook(ServiceHoursResource(), attended_places(places), HOURS_SHEET_TITLE, destination)
 
 
-def year_totals_workbook(places: QuerySet[Place]) -> bytes:
-    """The .xlsx of each volunteer's hours per year over ``places`` (scoped by the caller)."""
-    return _workbook(YearTotalsResource(), list(year_totals(places)), TOTALS_SHEET_TITLE)
+def year_totals_workbook(places: QuerySet[Place], destination) -> None:
+    """Write the .xlsx of each volunteer's hours per year over ``places`` (scoped by the
+    caller) into ``destination``; the grouped rows stream like the others."""
+    _workbook(YearTotalsResource(), year_totals(places), TOTALS_SHEET_TITLE, destination)
