@@ -10,30 +10,28 @@ pages (none yet) answer 404 for another tenant's id, as everywhere (accounts.sco
 from __future__ import annotations
 
 import datetime
-import io
 
-import openpyxl
 from django.core.paginator import Paginator
-from django.http import FileResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
 
 from accounts.decorators import role_required
-from accounts.roles import Role
-from core.excel import XLSX_CONTENT_TYPE
-from core.excel_resources import write_sheet
 from core.identifiers import mask_id_number, mask_phone
 from incubation.models import Organization
+from jobs.exports import export_start
 from partybuilding import selectors
 from partybuilding.choices import CoverageKind, Establishment
+from partybuilding.exports import COVERAGE_EXPORT, coverage_matrix
+from partybuilding.exports import STAFF_ROLES as EXPORT_STAFF_ROLES
 from partybuilding.models import PartyMember, PartyOrganization
 from partybuilding.resources import MATRIX_HEADERS as MATRIX_HEADERS
-from partybuilding.resources import MATRIX_WIDTHS, CoverageMatrixResource
 from partybuilding.rules import party_tree_rules
 from partybuilding.services.members import can_see_personal_data
 
-STAFF_ROLES = frozenset({Role.STREET_ADMIN, Role.COMMUNITY_STAFF, Role.PARTY_WORKER})
+# The same roles as the coverage export's (partybuilding.exports).
+STAFF_ROLES = EXPORT_STAFF_ROLES
 MEMBERS_PER_PAGE = 50
 
 
@@ -60,12 +58,14 @@ def _selected_community(request, groups) -> int | None:
 @staff_required
 def coverage(request):
     user = request.user
-    organizations = Organization.objects.visible_to(user)
-    matrix = selectors.coverage_by_organization(selectors.in_register(organizations)).order_by(
-        "community__name", "community_id", "name", "pk"
-    )
     if request.GET.get("format") == "xlsx":
-        return _matrix_download(matrix)
+        # Thousands of rows in a district: a background job, never this request.
+        job = export_start(
+            exporter=COVERAGE_EXPORT, actor=user, title=gettext("Party-building coverage")
+        )
+        return redirect("jobs:detail", job.pk)
+    organizations = Organization.objects.visible_to(user)
+    matrix = coverage_matrix(user)
 
     rates = selectors.coverage_rates(organizations)
     # The matrix and the flags list one community at a time: a street's whole register
@@ -107,26 +107,6 @@ def coverage(request):
         },
     }
     return render(request, "partybuilding/coverage.html", context)
-
-
-def _matrix_download(matrix) -> FileResponse:
-    """The matrix as .xlsx, built in memory: one query, a few hundred rows per street."""
-    workbook = openpyxl.Workbook(write_only=True)
-    write_sheet(
-        workbook,
-        CoverageMatrixResource(),
-        matrix,
-        title="党建覆盖",
-        widths=MATRIX_WIDTHS,
-        default_width=12,
-    )
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    buffer.seek(0)
-    filename = f"party-coverage-{timezone.localdate():%Y%m%d}.xlsx"
-    return FileResponse(
-        buffer, as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE
-    )
 
 
 # --- Compliance ----------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from partybuilding.members_excel import ID_NUMBER, JOINED_ON
 from partybuilding.models import PartyMember
 from partybuilding.resources import PartyMemberResource
 from tests.partybuilding.test_members_excel import clock, errors_of, row, run, tree  # noqa: F401
+from tests.partybuilding.test_views import matrix_rows  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.django_db
 
@@ -56,15 +57,17 @@ def test_a_masked_id_number_is_refused_even_for_a_member_on_record(tenant, tree)
 
 
 def test_the_coverage_matrix_is_written_by_its_resource(
-    client, tenant, outsider_tenant, monkeypatch
+    tenant,
+    outsider_tenant,
+    monkeypatch,
+    matrix_rows,  # noqa: F811
 ):
     from partybuilding.resources import CoverageMatrixResource
-    from tests.partybuilding.test_views import _get, _sheet_rows, coverage_street
+    from tests.partybuilding.test_views import coverage_street
 
     street = coverage_street(tenant, outsider_tenant)
     monkeypatch.setattr(CoverageMatrixResource, "dehydrate_coverage", lambda self, org: "X")
 
-    response = _get(client, street.tenant.street_admin, "partybuilding:coverage", format="xlsx")
+    rows = matrix_rows(street.tenant.street_admin)
 
-    rows = _sheet_rows(response)
     assert len(rows) > 1 and {row[2] for row in rows[1:]} == {"X"}
