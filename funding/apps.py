@@ -8,9 +8,11 @@ class FundingConfig(AppConfig):
 
     def ready(self):
         from evaluation.prefill import register_prefill
-        from funding import reminders, selectors, todos
+        from funding import exports, reminders, selectors, todos
 
         reminders.register_kinds()
+        # The call ranking in Excel is a background job (jobs.exports).
+        exports.register()
         todos.register()
         # The annual review form shows what the organization received in grants that year.
         register_prefill(

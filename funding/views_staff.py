@@ -6,11 +6,8 @@ Street and community staff (and superusers) open them; anyone else gets 403. Row
 through ``visible_to``, so another street's call or application is a 404; the action
 buttons follow the permission predicates (community staff only look)."""
 
-import io
-
-import openpyxl
 from django.contrib import messages
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,10 +16,9 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.decorators import role_required
 from accounts.roles import STAFF_ROLES
 from accounts.scoping import get_visible_or_404
-from core.excel import XLSX_CONTENT_TYPE
-from core.excel_resources import write_sheet
 from core.http import tell_outcome
 from funding import permissions, selectors
+from funding.exports import CALL_EXPORT
 from funding.forms import (
     AcceptanceForm,
     AgreementForm,
@@ -31,11 +27,11 @@ from funding.forms import (
     TerminationForm,
 )
 from funding.models import Application, GrantCall, Tranche
-from funding.resources import EXPORT_WIDTHS, RankingResource
 from funding.services.applications import application_transition
 from funding.services.delivery import tranche_pay
 from funding.workflows import APPLICATION_TRANSITIONS, ApplicationStatus
 from incubation.models import Organization
+from jobs.exports import export_start
 
 S = ApplicationStatus
 
@@ -69,28 +65,16 @@ def call_staff(request, pk):
 @require_GET
 @staff_required
 def call_export(request, pk):
-    """The ranking table as .xlsx (funding.resources.RankingResource), built in memory (a
-    call has at most a few hundred applications): the same three queries as the page."""
+    """Starts the ranking table as .xlsx (funding.exports) as a background job and shows
+    its page; the worker reads the call again as this user."""
     call = get_visible_or_404(GrantCall, request.user, pk=pk)
-    rows = selectors.ranking(call, Application.objects.visible_to(request.user).filter(call=call))
-    workbook = openpyxl.Workbook(write_only=True)
-    write_sheet(
-        workbook,
-        RankingResource(criteria=call.criteria.all()),
-        list(enumerate(rows, start=1)),
-        title=f"{call.year}微创投",
-        widths=EXPORT_WIDTHS,
-        default_width=12,
+    job = export_start(
+        exporter=CALL_EXPORT,
+        actor=request.user,
+        title=_("Grant call %(year)s: ranking") % {"year": call.year},
+        params={"call_id": call.pk},
     )
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    buffer.seek(0)
-    return FileResponse(
-        buffer,
-        as_attachment=True,
-        filename=f"grants-{call.year}-{timezone.localdate():%Y%m%d}.xlsx",
-        content_type=XLSX_CONTENT_TYPE,
-    )
+    return redirect("jobs:detail", job.pk)
 
 
 @require_GET

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from tests.funding.factories import make_call
 from tests.funding.test_views import _many_applications
+from tests.jobs.exporting import export_bytes
 
 FIXED = (
     "排名",
@@ -27,12 +28,18 @@ FIXED = (
 )
 
 
-def test_the_ranking_sheet_keeps_its_columns_and_values(client, tenant):
+def test_the_ranking_sheet_keeps_its_columns_and_values(
+    client, tenant, django_capture_on_commit_callbacks
+):
     call = make_call(tenant, budget="25000", cap="10000")
     _many_applications(tenant, call, 2)
     client.force_login(tenant.street_admin)
-    response = client.get(reverse("funding:call_export", args=[call.pk]))
-    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    data = export_bytes(
+        client,
+        django_capture_on_commit_callbacks,
+        lambda: client.get(reverse("funding:call_export", args=[call.pk])),
+    )
+    sheet = openpyxl.load_workbook(io.BytesIO(data)).active
     rows = list(sheet.iter_rows(values_only=True))
     criteria = [f"{c.name}（{c.weight:g}%）" for c in call.criteria.all()]
     assert rows[0] == (*FIXED, *criteria)
