@@ -19,6 +19,7 @@ from evaluation.admin_forms import (
     CycleAdminForm,
 )
 from evaluation.choices import EvaluatorGroup
+from evaluation.exports import RESULTS_EXPORT
 from evaluation.jobs import KIND as REPORTS_JOB
 from evaluation.models import ConflictDeclaration, Cycle, Indicator, IndicatorTemplate, Review
 from evaluation.services.cycles import (
@@ -33,6 +34,7 @@ from evaluation.services.templates import (
     template_sync_dimension_points,
 )
 from evaluation.workflows import CycleStatus, ReviewStatus
+from jobs.exports import export_start
 from jobs.services import job_start
 
 
@@ -110,7 +112,7 @@ class CycleAdmin(ServiceAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     OTHER_RULES = [f for f in CYCLE_FIELDS if f not in JSON_FIELDS]
     fields = ["year", "template", "opens_on", "deadline", "status"]
     readonly_fields = ["status"]
-    actions = ["open_cycle", "close_cycle", "generate_reports"]
+    actions = ["open_cycle", "close_cycle", "generate_reports", "export_results"]
 
     def get_fieldsets(self, request, obj=None):
         closed = obj is not None and obj.status == CycleStatus.CLOSED
@@ -198,6 +200,24 @@ class CycleAdmin(ServiceAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
             actor=request.user,
             street=cycle.street,
             title=_("Evaluation reports %(year)s") % {"year": cycle.year},
+            params={"cycle_id": cycle.pk},
+        )
+        return HttpResponseRedirect(reverse("jobs:detail", args=[job.pk]))
+
+    @admin.action(
+        description=gettext_lazy("Export the results and the list of grades (Excel)"),
+        permissions=["view"],
+    )
+    def export_results(self, request, queryset):
+        """Scores, grades and 年检 results of the first selected cycle, with the 公示 list
+        of grades on a second sheet: a background job (evaluation.exports)."""
+        cycle = queryset.first()
+        if cycle is None:
+            return None
+        job = export_start(
+            exporter=RESULTS_EXPORT,
+            actor=request.user,
+            title=_("Evaluation results %(year)s") % {"year": cycle.year},
             params={"cycle_id": cycle.pk},
         )
         return HttpResponseRedirect(reverse("jobs:detail", args=[job.pk]))

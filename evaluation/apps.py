@@ -7,13 +7,15 @@ class EvaluationConfig(AppConfig):
     verbose_name = _("Evaluation")
 
     def ready(self):
-        from evaluation import jobs, providers, reminders, todos, visibility
+        from evaluation import exports, jobs, providers, reminders, todos, visibility
 
         providers.register()
         reminders.register_kinds()
         # Evaluators see the organizations of the reviews assigned to them.
         visibility.register()
         jobs.register()
+        # The results of a cycle in Excel are a background export (jobs.exports).
+        exports.register()
         todos.register()
         from evaluation.services import laggards
 
