@@ -560,7 +560,7 @@ def _staff_page(build, insider_status=200, *, street_wide=False, data=None) -> O
         "unlinked_party_worker": ROLE_GATED,
     }
     if street_wide:
-        intra["other_community_staff"] = 200
+        intra["other_community_staff"] = insider_status
     return ObjectUrl(
         build=build,
         insider="street_admin",
@@ -627,7 +627,8 @@ REGISTRY: dict[str, ObjectUrl] = {
     "funding:conflicts": ObjectUrl(build_call, "evaluator", 200),
     # funding: street staff
     "funding:call_staff": _staff_page(build_call, street_wide=True),
-    "funding:call_export": _staff_page(build_call, street_wide=True),
+    # The export starts a job and redirects to its page (jobs.exports).
+    "funding:call_export": _staff_page(build_call, 302, street_wide=True),
     "funding:application_staff": _staff_page(build_submitted_application),
     "funding:application_action": _staff_page(build_approve_action, 302),
     "funding:tranche_pay": _staff_page(build_tranche, 302),
