@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.demo import seed_accounts, seed_geography
+from awards.demo import seed_awards
 from evaluation.demo import seed_evaluation
 from funding.demo import seed_funding
 from incubation.demo import seed_organizations, walk_organizations
@@ -23,7 +24,7 @@ from partybuilding.demo import party_counts, seed_party
 from rankings.demo import seed_rankings
 from volunteering.demo import seed_volunteering
 
-STEPS = 11
+STEPS = 12
 
 
 class _Progress:
@@ -126,6 +127,15 @@ def seed_demo(progress: Callable[[str], None] | None = None) -> dict[str, int]:
             "returned": work["evaluation_returned"],
         }
     )
+    awarded = seed_awards(street, users, today=timezone.localdate())
+    steps.done(
+        _("Awards: %(held)d campaigns held, %(honours)d honours, %(open)d open for nominations")
+        % {
+            "held": awarded["campaigns_held"],
+            "honours": awarded["honours"],
+            "open": awarded["campaigns_open"],
+        }
+    )
     ranked = seed_rankings(street, users)
     steps.done(
         _(
@@ -151,6 +161,7 @@ def seed_demo(progress: Callable[[str], None] | None = None) -> dict[str, int]:
         **market,
         **volunteering,
         **work,
+        **awarded,
         **ranked,
         "notifications": sent,
     }

@@ -57,9 +57,9 @@ def test_it_leaves_progress_history_and_work_for_every_role(db, settings, capsys
     out = capsys.readouterr().out
     # One line per step, with its seconds, before the summary.
     steps = [line for line in out.splitlines() if line.startswith("[")]
-    assert [line.split("]")[0] + "]" for line in steps] == [f"[{n}/11]" for n in range(1, 12)]
+    assert [line.split("]")[0] + "]" for line in steps] == [f"[{n}/12]" for n in range(1, 13)]
     assert all(line.endswith(" s") for line in steps)
-    assert out.index("[11/11]") < out.index("Demo data ready")
+    assert out.index("[12/12]") < out.index("Demo data ready")
 
     today = timezone.localdate()
     # Organizational life in each of the four years before this one (year-on-year chart).
