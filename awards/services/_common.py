@@ -1,5 +1,3 @@
-from django.db import transaction
-
 from awards.models import Campaign, CampaignEvent
 
 
@@ -8,5 +6,5 @@ def campaign_event(campaign: Campaign, kind: str, actor, **values) -> CampaignEv
 
 
 def lock_campaign(campaign: Campaign) -> Campaign:
-    assert transaction.get_connection().in_atomic_block
+    # On PostgreSQL select_for_update itself refuses to run outside a transaction.
     return Campaign.objects.select_for_update().select_related("street").get(pk=campaign.pk)
