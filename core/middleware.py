@@ -88,8 +88,11 @@ class PrivatePagesMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        response = self.get_response(request)
+        # Held before the view runs: the public API (DRF without authentication) puts an
+        # AnonymousUser on the request, though the visitor is signed in. Still lazy, so a
+        # request without a session cookie reads nothing more.
         user = getattr(request, "user", None)
+        response = self.get_response(request)
         if (
             (user is not None and user.is_authenticated)
             or getattr(response, "personal_data", False)

@@ -56,11 +56,12 @@ def test_a_login_is_recorded(client, tenant):
 def test_a_session_expires(client, tenant, settings):
     with time_machine.travel(datetime.datetime(2026, 11, 28, 9, tzinfo=datetime.UTC), tick=False):
         client.force_login(tenant.leader)
-        assert client.get("/").status_code == 200
+        # "/" is the public board for everyone; the organization list needs a live session.
+        assert client.get(reverse("incubation:organizations")).status_code == 200
     later = datetime.datetime(2026, 11, 28, 9, tzinfo=datetime.UTC) + datetime.timedelta(
         seconds=settings.SESSION_COOKIE_AGE + 60
     )
     with time_machine.travel(later, tick=False):
-        response = client.get("/")
+        response = client.get(reverse("incubation:organizations"))
     assert response.status_code == 302
     assert response.url.startswith(reverse("login"))
