@@ -1,5 +1,9 @@
-"""One leader in the last hour before the deadline: log in, open the review, save the draft
-a few times, submit once, then keep reading the portal. Used by bench/load.py."""
+"""Two kinds of people, used by bench/load.py (``locust -f bench/locustfile.py Leader``):
+
+- ``Leader``: one leader in the last hour before the deadline: open the review, save the
+  draft a few times, submit once, then keep reading the portal.
+- ``Visitor``: a resident or a department's officer on a phone, not signed in, reading
+  the public pages: the board, a ranking, portraits, the wish wall and the calendar."""
 
 import itertools
 import json
@@ -9,7 +13,14 @@ from html.parser import HTMLParser
 
 from locust import HttpUser, between, task
 
-ACCOUNTS = json.loads(open(os.environ["LOAD_ACCOUNTS"]).read())  # noqa: SIM115
+
+def _json(variable: str, empty):
+    path = os.environ.get(variable)
+    return json.loads(open(path).read()) if path else empty  # noqa: SIM115
+
+
+ACCOUNTS = _json("LOAD_ACCOUNTS", [])
+PUBLIC = _json("LOAD_PUBLIC_URLS", {})
 _next_account = itertools.count()
 # As a TLS-terminating proxy in front of gunicorn would say.
 PROXY_HEADERS = {"X-Forwarded-Proto": "https"}
@@ -112,3 +123,31 @@ class Leader(HttpUser):
     @task(1)
     def read_the_portal(self):
         self.client.get("/", name="portal home")
+
+
+class Visitor(HttpUser):
+    # Reading a public page on a phone takes a while: 5–15 s between two pages by default.
+    wait_time = between(*(float(x) for x in os.environ.get("LOAD_VISITOR_WAIT", "5,15").split(",")))
+
+    def on_start(self):
+        self.client.headers.update(PROXY_HEADERS)
+
+    @task(3)
+    def board(self):
+        self.client.get("/", name="public board")
+
+    @task(2)
+    def ranking(self):
+        self.client.get(random.choice(PUBLIC["rankings"]), name="ranking")  # noqa: S311
+
+    @task(4)
+    def portrait(self):
+        self.client.get(random.choice(PUBLIC["portraits"]), name="portrait")  # noqa: S311
+
+    @task(2)
+    def wishes(self):
+        self.client.get("/market/wishes/", name="wish wall")
+
+    @task(2)
+    def calendar(self):
+        self.client.get("/volunteer/calendar/", name="activity calendar")
