@@ -66,10 +66,11 @@ def can_edit_review(user, review, today=None) -> Decision:
     return window_open(review, today)
 
 
-def attachments_sent(review) -> set[int]:
-    """Ids of the attachments that went out with a submitted version of ``review``."""
+def attachments_sent(review, versions=None) -> set[int]:
+    """Ids of the attachments that went out with a submitted version of ``review``
+    (``versions``: its versions when the caller has read them already)."""
     sent: set[int] = set()
-    for version in review.versions.all():
+    for version in review.versions.all() if versions is None else versions:
         ids = version.data.get("attachment_ids")
         if ids is None:
             # A version from before the ids were recorded: what existed when it went out.

@@ -173,8 +173,8 @@ def _int_or_404(value) -> int:
         raise Http404 from None
 
 
-def _attachment_rows(user, review, attachments):
-    sent = perms.attachments_sent(review)
+def _attachment_rows(user, review, attachments, versions):
+    sent = perms.attachments_sent(review, versions)
     return [(a, bool(perms.can_remove_attachment(user, a, sent=sent))) for a in attachments]
 
 
@@ -210,6 +210,9 @@ def review_detail(request, pk):
             else:
                 return redirect_after_post(request, "evaluation:review", pk=review.pk)
     is_staff = is_street_staff(user)
+    # Read once: the lists and the attachments' remove buttons use both.
+    attachments = list(review.attachments.all())
+    versions = list(review.versions.order_by("number"))
     context = {
         "review": review,
         "org": review.organization,
@@ -218,11 +221,11 @@ def review_detail(request, pk):
         "edit_reason": edit.reason,
         "missing": review_missing(review) if can_edit else [],
         "prefill": _prefill_rows(review),
-        "attachments": list(review.attachments.all()),
-        "attachment_rows": _attachment_rows(user, review, review.attachments.all())
+        "attachments": attachments,
+        "attachment_rows": _attachment_rows(user, review, attachments, versions)
         if can_edit
         else [],
-        "versions": list(review.versions.order_by("number")),
+        "versions": versions,
         "can_download": bool(perms.can_download_report(user, review)),
         "is_staff": is_staff,
         "assignments": review_assignments(review) if is_staff else [],

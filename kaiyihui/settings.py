@@ -243,6 +243,26 @@ OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 SESSION_COOKIE_AGE = env_int("DJANGO_SESSION_HOURS", 8) * 3600
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
+# --- Cache ----------------------------------------------------------------------------
+# CACHE_URL=redis://… (production: docker-compose.yml) gives every gunicorn worker one
+# shared cache: a public page's rows are built once for all workers, not once per worker,
+# and the API throttle counts a client's requests across workers. Sessions are then read
+# from it and written through to the database (make load: one query fewer per request).
+# Without it each process keeps its own memory, and sessions stay in the database only:
+# a session cached per process would go stale when another process changes it.
+CACHE_URL = env.str("CACHE_URL", default="")
+if CACHE_URL.startswith(("redis://", "rediss://")):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": "kaiyihui",
+        }
+    }
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+elif CACHE_URL:
+    raise ImproperlyConfigured(f"CACHE_URL={CACHE_URL!r}: only redis:// is supported.")
+
 # --- Language, time, formats ----------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]

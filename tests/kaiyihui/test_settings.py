@@ -111,3 +111,40 @@ def test_it_leaves_a_worker_started_by_a_test_its_broker():
     # No pytest imported: a worker process the suite starts with a broker in its env.
     _, _, eager, broker = run_settings_test(CELERY_BROKER_URL="redis://127.0.0.1:6379/15")
     assert (eager, broker) == ("False", "'redis://127.0.0.1:6379/15'")
+
+
+def test_a_redis_cache_url_gives_every_worker_one_cache_and_cached_sessions():
+    result = run_manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; "
+        "print(settings.CACHES['default']['BACKEND'], settings.SESSION_ENGINE)",
+        **PRODUCTION,
+        CACHE_URL="redis://127.0.0.1:6379/2",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1].split() == [
+        "django.core.cache.backends.redis.RedisCache",
+        "django.contrib.sessions.backends.cached_db",
+    ]
+
+
+def test_without_a_cache_url_sessions_stay_in_the_database_only():
+    result = run_manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; "
+        "print(settings.CACHES['default']['BACKEND'], settings.SESSION_ENGINE)",
+        **PRODUCTION,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1].split() == [
+        "django.core.cache.backends.locmem.LocMemCache",
+        "django.contrib.sessions.backends.db",
+    ]
+
+
+def test_a_cache_url_of_another_kind_stops_start_up():
+    result = run_manage("check", **PRODUCTION, CACHE_URL="memcached://127.0.0.1:11211")
+    assert result.returncode != 0
+    assert "only redis:// is supported" in result.stderr
