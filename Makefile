@@ -85,7 +85,7 @@ $(LOAD_STAMP): $(STAMP)
 	$(PY) -m pip install --quiet -e '.[dev,load]'
 	@touch $(LOAD_STAMP)
 
-load: bootstrap $(LOAD_STAMP) ## 200 leaders before the deadline: gunicorn + locust on PostgreSQL (bench/load-results.md)
+load: bootstrap $(LOAD_STAMP) ## Deadline-rush capacity curve + 1,000-visitor public surge: gunicorn + locust on PostgreSQL and Redis (bench/load-results.md)
 	$(PY) bench/load.py
 
 bench: bootstrap ## Seed a district-sized dataset into PostgreSQL and measure (bench/results.md)
