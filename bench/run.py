@@ -155,9 +155,21 @@ def write_results(results):
     )
     c = results["seed"]
     load = results.get("load_average_1min", {"before_pages": "?", "after_pages": "?"})
+    from bench.calibration import describe
+
+    calibrations = [
+        f"{describe(results[key])}{label}"
+        for key, label in (
+            ("calibration", ""),
+            ("calibration_marketplace", " (the marketplace run)"),
+            ("calibration_volunteering", " (the volunteering run)"),
+        )
+        if key in results
+    ]
     lines = [
         f"# Benchmark results ({results['measured_at']})",
         "",
+        *([f"Machine speed — {'; '.join(calibrations)}.", ""] if calibrations else []),
         f"Machine: {results['machine']}. PostgreSQL, in-process test client (no network), "
         f"DEBUG on. Dataset: {c['organizations']:,} organizations in {STREETS} streets × "
         f"{COMMUNITIES_PER_STREET} communities, {c['party_organizations']:,} party "
@@ -558,20 +570,28 @@ def main():
     import datetime
     import platform
 
+    from django.db import connection
+
+    from bench.calibration import calibrate
     from bench.measure_pages import measure_pages
     from bench.seed_district import ORGANIZATIONS, seed
 
     recreate_database()
     setup_django()
+    # How fast this machine is (a fixed Python loop and SQL query): runs on different
+    # machines compare as ratios. A BENCH_ONLY run records it for the figures it remeasures.
+    calibration = calibrate(connection)
     results = {
         "measured_at": datetime.date.today().isoformat(),
         "machine": f"{os.cpu_count()} cores, Python {platform.python_version()}",
         "database": "PostgreSQL",
+        "calibration": calibration,
     }
     print(f"seeding {ORGANIZATIONS:,} organizations and the rest …", flush=True)
     seeded = seed()
     if ONLY == "volunteering":
         kept = json.loads((ROOT / "bench" / "results.json").read_text())
+        kept["calibration_volunteering"] = calibration
         print("seeding volunteer service …", flush=True)
         kept["volunteering_seed"] = seed_volunteering_data()
         print("measuring volunteer service (BENCH_ONLY=volunteering) …", flush=True)
@@ -582,7 +602,7 @@ def main():
     market_seed = seed_marketplace_data()
     if ONLY == "marketplace":
         kept = json.loads((ROOT / "bench" / "results.json").read_text())
-        kept.update(marketplace_seed=market_seed)
+        kept.update(marketplace_seed=market_seed, calibration_marketplace=calibration)
         print("measuring the marketplace (BENCH_ONLY=marketplace) …", flush=True)
         kept["marketplace"] = measure_marketplace_pages(seeded["users"])
         write_results(kept)
