@@ -244,14 +244,24 @@ def _get(page: str, session: str = "") -> None:
         response.read()
 
 
+def _public_pages(public: dict, rankings: int | None = None, portraits: int | None = None):
+    """The visitors' pages: the board, the wish wall, the calendar, the published rankings
+    and the portraits (the first ``rankings`` / ``portraits`` of each, or all)."""
+    return [
+        "/",
+        "/market/wishes/",
+        "/volunteer/calendar/",
+        *public["rankings"][:rankings],
+        *public["portraits"][:portraits],
+    ]
+
+
 def warm_up(accounts: list[dict], public: dict) -> None:
     """Each gunicorn worker imports, compiles templates and opens its connection on its
     first requests: a few rounds of every page before measuring, as a server that has run
     for a while has done."""
-    pages = ["/", "/market/wishes/", "/volunteer/calendar/", *public["rankings"][:3]]
-    pages += public["portraits"][:3]
     for _ in range(3 * WORKERS):
-        for page in pages:
+        for page in _public_pages(public, rankings=3, portraits=3):
             _get(page)
         _get(f"/evaluation/reviews/{accounts[0]['review']}/", accounts[0]["session"])
 
@@ -261,9 +271,7 @@ def read_every_public_page(public: dict) -> float:
     meets the shared cache as a live site has it (a page's rows are kept 60 s, a
     snapshot's an hour). Returns the seconds it took (the cold build of every page)."""
     started = time.monotonic()
-    for page in ["/", "/market/wishes/", "/volunteer/calendar/", *public["rankings"]]:
-        _get(page)
-    for page in public["portraits"]:
+    for page in _public_pages(public):
         _get(page)
     return round(time.monotonic() - started, 1)
 
@@ -271,7 +279,6 @@ def read_every_public_page(public: dict) -> float:
 def run_locust(*, label: str, user_class: str, users: int, seconds: int, env: dict) -> dict:
     """One headless locust run of ``users`` simulated people of ``user_class``; its
     aggregated and per-request figures from locust's CSV files."""
-    OUT.mkdir(parents=True, exist_ok=True)
     prefix = OUT / f"load-{label}"
     subprocess.run(
         [
@@ -333,7 +340,6 @@ def run_locust(*, label: str, user_class: str, users: int, seconds: int, env: di
 def run_step(accounts: list[dict]) -> dict:
     """One step of the capacity curve: these leaders for RUN_SECONDS, then the count."""
     path = OUT / f"load-accounts-{len(accounts)}.json"
-    OUT.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(accounts))
     step = run_locust(
         label=f"leaders-{len(accounts)}",
@@ -480,6 +486,7 @@ def main():
 
     from bench.calibration import calibrate
 
+    OUT.mkdir(parents=True, exist_ok=True)
     recreate_database()
     setup_django()
     from django.db import connection
@@ -489,7 +496,6 @@ def main():
     print(f"seeding {sum(STEPS)} leaders with draft reviews and the demo street …", flush=True)
     public = seed_public()  # the demo first: it seeds only an empty database
     accounts = seed(sum(STEPS))
-    OUT.mkdir(parents=True, exist_ok=True)
     (OUT / "load-public.json").write_text(json.dumps(public))
     connection.close()
     print(f"seeded in {time.monotonic() - started:.1f} s; starting gunicorn …", flush=True)
