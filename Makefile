@@ -88,5 +88,5 @@ $(LOAD_STAMP): $(STAMP)
 load: bootstrap $(LOAD_STAMP) ## Deadline-rush capacity curve + 1,000-visitor public surge: gunicorn + locust on PostgreSQL and Redis (bench/load-results.md)
 	$(PY) bench/load.py
 
-bench: bootstrap ## Seed a district-sized dataset into PostgreSQL and measure (bench/results.md)
-	$(PY) bench/run.py
+bench: bootstrap ## Seed a district (or SCALE=province) dataset into PostgreSQL and measure (bench/results.md)
+	BENCH_SCALE=$(SCALE) $(PY) bench/run.py

@@ -310,11 +310,11 @@ def _burst(port: int, paths: list[str]) -> dict:
 
 
 @contextmanager
-def gunicorn_serving(db_url: str):
-    """gunicorn -w 2 --threads 4 on production settings and the bench database, answering
-    /healthz; yields its port and stops it afterwards."""
+def gunicorn_serving(db_url: str, *, workers: int = 2, threads: int = 4, extra_env=None):
+    """gunicorn (-w 2 --threads 4 unless told) on production settings and the bench
+    database, answering /healthz; yields its port and stops it afterwards."""
     port = _free_port()
-    env = _server_env(db_url)
+    env = {**_server_env(db_url), **(extra_env or {})}
     subprocess.run(  # noqa: S603 - our own manage.py, fixed arguments
         [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
         cwd=ROOT,
@@ -326,9 +326,9 @@ def gunicorn_serving(db_url: str):
             str(ROOT / ".venv" / "bin" / "gunicorn"),
             "kaiyihui.wsgi",
             "-w",
-            "2",
+            str(workers),
             "--threads",
-            "4",
+            str(threads),
             "-b",
             f"127.0.0.1:{port}",
             "--log-level",

@@ -78,48 +78,71 @@ def _client(user):
     return client
 
 
-def measure_pages(users: dict, current_call_id: int, small_call_id: int) -> dict:
+def district_pages(users: dict, current_call_id: int, small_call_id: int) -> list:
+    """The staff's and leaders' pages of the district run: bench.http_pages.Page rows
+    (the same list is measured in process here and over HTTP by bench/http_pages.py)."""
+    from bench.http_pages import Page
     from incubation.models import Organization
 
-    admin = _client(users["admin"])
-    staff = _client(users["staff"])
-    leader1 = _client(users["leader1"])
-    leader5 = _client(users["leader5"])
     community = users["staff"].community
     base = "/admin/incubation/organization/"
     org = Organization.objects.filter(community=community).order_by("pk").first()
-    pages = [
-        ("admin_list_street", admin, base, "admin organization list, street staff"),
-        (
+    return [
+        Page("admin_list_street", "admin organization list, street staff", base, "admin"),
+        Page(
             "admin_list_filtered",
-            admin,
-            f"{base}?stage=management&legal_status=filed&community={community.pk}",
             "same, filtered by stage + legal status + community",
+            f"{base}?stage=management&legal_status=filed&community={community.pk}",
+            "admin",
         ),
-        ("admin_list_search", admin, f"{base}?q=基准社会组织00012", "same, search by name"),
-        ("admin_list_community_staff", staff, base, "admin organization list, community staff"),
-        ("portal_organization_detail", admin, f"/organizations/{org.pk}/", "portal organization"),
-        ("dashboard_street", admin, "/dashboard/", "street dashboard, street staff"),
-        ("dashboard_community", staff, "/dashboard/", "dashboard, community staff"),
-        ("party_coverage_street", admin, "/party/coverage/", "party coverage, street staff"),
-        ("party_coverage_community", staff, "/party/coverage/", "party coverage, community staff"),
-        ("portal_home_leader_1_org", leader1, "/", "portal home, leader of 1 organization"),
-        ("portal_home_leader_5_orgs", leader5, "/", "portal home, leader of 5 organizations"),
-        (
+        Page("admin_list_search", "same, search by name", f"{base}?q=基准社会组织00012", "admin"),
+        Page(
+            "admin_list_community_staff",
+            "admin organization list, community staff",
+            base,
+            "staff",
+        ),
+        Page(
+            "portal_organization_detail",
+            "portal organization",
+            f"/organizations/{org.pk}/",
+            "admin",
+        ),
+        Page("dashboard_street", "street dashboard, street staff", "/dashboard/", "admin"),
+        Page("dashboard_community", "dashboard, community staff", "/dashboard/", "staff"),
+        Page("party_coverage_street", "party coverage, street staff", "/party/coverage/", "admin"),
+        Page(
+            "party_coverage_community",
+            "party coverage, community staff",
+            "/party/coverage/",
+            "staff",
+        ),
+        Page("portal_home_leader_1_org", "portal home, leader of 1 organization", "/", "leader1"),
+        Page("portal_home_leader_5_orgs", "portal home, leader of 5 organizations", "/", "leader5"),
+        Page(
             "grant_call_ranking",
-            admin,
-            f"/funding/staff/calls/{current_call_id}/",
             "grant call ranking (this year's call)",
+            f"/funding/staff/calls/{current_call_id}/",
+            "admin",
         ),
-        (
+        Page(
             "grant_call_ranking_small",
-            admin,
-            f"/funding/staff/calls/{small_call_id}/",
             "grant call ranking (last year's call)",
+            f"/funding/staff/calls/{small_call_id}/",
+            "admin",
         ),
-        ("evaluation_home_street", admin, "/evaluation/", "annual reviews list, street staff"),
+        Page(
+            "evaluation_home_street", "annual reviews list, street staff", "/evaluation/", "admin"
+        ),
     ]
-    return {name: measure_page(client, url, label) for name, client, url, label in pages}
+
+
+def measure_pages(users: dict, current_call_id: int, small_call_id: int) -> dict:
+    clients = {key: _client(users[key]) for key in ("admin", "staff", "leader1", "leader5")}
+    return {
+        page.name: measure_page(clients[page.user], page.url, page.label)
+        for page in district_pages(users, current_call_id, small_call_id)
+    }
 
 
 def query_growth(pages: dict) -> list[dict]:

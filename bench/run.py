@@ -13,6 +13,14 @@ surge); it skips the marketplace's seeding.
 BENCH_ONLY=rankings seeds the marketplace and volunteer service too (the ledger reads them),
 then bench/rankings.py: the yearly ranking job over one street of 100,000 organizations,
 the public board, ranking and portrait pages, and a read surge over gunicorn.
+BENCH_ONLY=http seeds the district, the marketplace and volunteer service and measures
+every page over HTTP (bench/http_pages.py: gunicorn, DEBUG off, queries from the server's
+log, each page's slowest query under EXPLAIN ANALYZE), keeping the other figures.
+
+SCALE=province (`make bench SCALE=province`, bench/province.py) seeds 300,000
+organizations and the rest at the same proportion into its own database and measures the
+same pages over HTTP; its section of bench/results.md sets each page's queries beside the
+district's.
 """
 
 import json
@@ -25,7 +33,20 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-DB_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/kaiyihui_bench")
+SCALE = os.environ.get("BENCH_SCALE") or "district"
+if SCALE not in ("district", "province"):
+    raise SystemExit(f"SCALE={SCALE}: district (the default) or province")
+if SCALE == "province":
+    from bench.province import DATABASE_NAME, apply_sizes
+
+    apply_sizes()
+    DB_URL = os.environ.get(
+        "BENCH_PROVINCE_DATABASE_URL", f"postgres://postgres@127.0.0.1:5432/{DATABASE_NAME}"
+    )
+else:
+    DB_URL = os.environ.get(
+        "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/kaiyihui_bench"
+    )
 os.environ["DATABASE_URL"] = DB_URL
 os.environ.setdefault("DJANGO_DEBUG", "true")
 os.environ["DJANGO_ALLOWED_HOSTS"] = "testserver,127.0.0.1,localhost"
@@ -268,6 +289,11 @@ def write_results(results):
         from bench.rankings import rankings_lines
 
         lines += rankings_lines(results)
+    from bench.province import http_lines
+
+    for key in ("http_pages", "province"):
+        if results.get(key):
+            lines += http_lines(results, key)
     (ROOT / "bench" / "results.md").write_text("\n".join(lines) + "\n")
     print("\n".join(lines))
 
@@ -566,6 +592,53 @@ MARKET_NOTES: list[str] = [
 ]
 
 
+def measure_over_http(seeded, market_seed, volunteering_seed, calibration) -> None:
+    """BENCH_ONLY=http and SCALE=province: every page over HTTP (bench/http_pages.py), kept
+    in bench/results.json as "http_pages" or "province" beside the other figures."""
+    import datetime
+
+    from bench import http_pages, province
+    from bench.seed_marketplace import pick_rows as market_rows
+    from bench.seed_volunteering import pick_rows as volunteering_rows
+
+    users = seeded["users"]
+    pages = province.http_pages(seeded, market_rows(users), volunteering_rows(users))
+    print(f"measuring {len(pages)} pages over HTTP …", flush=True)
+    load_before = os.getloadavg()[0]
+    figures = http_pages.measure(pages, users, DB_URL)
+    steps = {**seeded["counts"]["steps"], **market_seed["steps"], **volunteering_seed["steps"]}
+    measured = {
+        "measured_at": datetime.date.today().isoformat(),
+        "calibration": calibration,
+        "load_average_1min": f"{load_before:.2f} before, {os.getloadavg()[0]:.2f} after",
+        "seed": {
+            **seeded["counts"],
+            **market_seed,
+            **volunteering_seed,
+            "steps": steps,
+            "seconds": round(sum(steps.values()), 1),
+        },
+        "workers": http_pages.WORKERS,
+        "requests": http_pages.REQUESTS,
+        "warm_rounds": http_pages.WARM_ROUNDS,
+        "target_p95_ms": TARGETS["page_p95_ms"],
+        "pages": figures,
+    }
+    kept = json.loads((ROOT / "bench" / "results.json").read_text())
+    if SCALE == "province":
+        district = kept.get("http_pages", {}).get("pages", {})
+        measured["query_counts"] = province.query_counts_beside(figures, district)
+        measured["notes"] = PROVINCE_NOTES
+        kept["province"] = measured
+    else:
+        kept["http_pages"] = measured
+    write_results(kept)
+
+
+# What bench/results.md says under the province's figures (findings, fixes).
+PROVINCE_NOTES: list[str] = []
+
+
 def main():
     import datetime
     import platform
@@ -609,6 +682,11 @@ def main():
         return
     if ONLY == "rankings":
         measure_rankings(seeded["users"], market_seed)
+        return
+    if ONLY == "http" or SCALE == "province":
+        print("seeding volunteer service …", flush=True)
+        volunteering_seed = seed_volunteering_data()
+        measure_over_http(seeded, market_seed, volunteering_seed, calibration)
         return
     results["seed"] = seeded["counts"]
     results["marketplace_seed"] = market_seed

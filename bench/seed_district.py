@@ -2,14 +2,15 @@
 
 Sizes scale with BENCH_ORGANIZATIONS (default 100,000):
 
-- 10 streets × 10 communities, ``ORGANIZATIONS`` organizations (bulk_create, USCCs need
-  Python for the check character);
+- 10 streets × 10 communities, ``ORGANIZATIONS`` organizations (built in Python, the USCC
+  check character needs it, and written with COPY);
 - party building: per street a committee, per community a general branch and branches
   (10 % of the community's organizations: half set up alone in one organization, most of
   the rest joint branches covering 5 organizations each, a few functional); ``3 ×``
-  members (30 per branch, a few branches over 50), ``10 ×`` activities (100 per branch
-  from 2022 to today), 2 developments per branch, coverage and instructors, secretaries
-  (some of them leaders of their organization: cross-appointments);
+  members (30 per branch, a few branches over 50; BENCH_PARTY_MEMBERS), ``10 ×``
+  activities (100 per branch from 2022 to today; BENCH_PARTY_ACTIVITIES), 2 developments
+  per branch, coverage and instructors, secretaries (some of them leaders of their
+  organization: cross-appointments);
 - evaluation: per street a template and cycles 2023–2025 (closed, every registered
   organization finalized) and this year (open, a third of them draft or submitted):
   ``1 ×`` reviews;
@@ -18,9 +19,10 @@ Sizes scale with BENCH_ORGANIZATIONS (default 100,000):
   on 4 criteria.
 
 Members, activities, developments, coverage and reviews are ``INSERT … SELECT
-generate_series`` statements; the rest is ``bulk_create``. Helper tables ``bench_org`` and
-``bench_branch`` (temporary, on the seeding connection) number organizations and branches
-within their community so the SQL can pair them.
+generate_series`` statements (the rows are made in the server: nothing to copy over the
+wire); organizations are COPY; the rest, a few thousand rows, ``bulk_create``. Helper
+tables ``bench_org`` and ``bench_branch`` (temporary, on the seeding connection) number
+organizations and branches within their community so the SQL can pair them.
 """
 
 from __future__ import annotations
@@ -33,8 +35,9 @@ from decimal import Decimal
 ORGANIZATIONS = int(os.environ.get("BENCH_ORGANIZATIONS", "100000"))
 STREETS = 10
 COMMUNITIES_PER_STREET = 10
-MEMBERS = 3 * ORGANIZATIONS
-ACTIVITIES_PER_BRANCH = 100  # 10 % of organizations as branches → 10 × organizations
+MEMBERS = int(os.environ.get("BENCH_PARTY_MEMBERS", str(3 * ORGANIZATIONS)))
+# Spread over the branches (10 % of organizations): 100 per branch at the default.
+ACTIVITIES = int(os.environ.get("BENCH_PARTY_ACTIVITIES", str(10 * ORGANIZATIONS)))
 DEVELOPMENTS_PER_BRANCH = 2
 CALL_APPLICATIONS = int(os.environ.get("BENCH_CALL_APPLICATIONS", "300"))
 HISTORY_APPLICATIONS = 80
@@ -143,9 +146,9 @@ def seed_organizations(communities) -> None:
             )
         )
         if len(batch) == 5000:
-            Organization.objects.bulk_create(batch)
+            copy_objects(Organization, batch)
             batch = []
-    Organization.objects.bulk_create(batch)
+    copy_objects(Organization, batch)
     # Number organizations within their community (rn from 1) for the SQL below.
     _sql(
         """
@@ -158,6 +161,19 @@ def seed_organizations(communities) -> None:
     )
     _sql("CREATE INDEX ON bench_org (community_id, rn)")
     _sql("ANALYZE bench_org")
+
+
+def copy_objects(model, objects) -> None:
+    """Write unsaved ``objects`` with PostgreSQL's COPY: each field's value as Django would
+    save it (defaults, auto_now), without compiling INSERTs of thousands of parameters."""
+    from django.db import connection
+
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    statement = f"COPY {connection.ops.quote_name(model._meta.db_table)} ({columns}) FROM STDIN"
+    with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
+        for obj in objects:
+            copy.write_row([f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields])
 
 
 # --- Party building ----------------------------------------------------------------------
@@ -364,10 +380,13 @@ def seed_coverage() -> tuple[int, int, int]:
 
 
 def seed_activities(today: datetime.date) -> int:
-    """ACTIVITIES_PER_BRANCH per branch, evenly from 2022-01-01 to today; a quarter of a
-    single branch's activities are held with its organization."""
+    """ACTIVITIES over the branches (the first few one more, to make the total exact),
+    evenly from 2022-01-01 to today; a quarter of a single branch's activities are held
+    with its organization."""
     start = datetime.date(2022, 1, 1)
     days = (today - start).days + 1
+    branches = _scalar("SELECT count(*) FROM bench_branch")
+    per, extra = divmod(ACTIVITIES, branches)
     return _sql(
         """
         INSERT INTO partybuilding_partyactivity
@@ -380,9 +399,16 @@ def seed_activities(today: datetime.date) -> int:
                5 + (g * 7 + b.branch_id) %% 25,
                CASE WHEN g %% 4 = 0 THEN b.own_org_id END,
                '', now(), now()
-        FROM bench_branch b CROSS JOIN generate_series(0, %(per)s - 1) g
+        FROM bench_branch b CROSS JOIN generate_series(0, %(per)s) g
+        WHERE g < %(per)s OR b.gidx < %(extra)s
         """,
-        {"kinds": list(ACTIVITY_KINDS), "start": start, "days": days, "per": ACTIVITIES_PER_BRANCH},
+        {
+            "kinds": list(ACTIVITY_KINDS),
+            "start": start,
+            "days": days,
+            "per": per,
+            "extra": extra,
+        },
     )
 
 
