@@ -29,6 +29,7 @@ from marketplace.choices import (
 )
 from marketplace.workflows import (
     LIVE_CLAIM_STATUSES,
+    OPEN_CLAIM_STATUSES,
     PUBLIC_WISH_STATUSES,
     BatchStatus,
     ClaimStatus,
@@ -783,6 +784,14 @@ class Claim(TimeStampedModel):
             models.Index(fields=["status", "confirmed_at"], name="claim_status_confirmed"),
             # The figures count a street's or a community's open claims.
             models.Index(fields=["community", "status"], name="claim_community_status"),
+            # The staff board's overdue claims, earliest deadline first: walked in order
+            # (claim_status_deadline holds two statuses, so it sorted every open claim of
+            # the province: 125 ms of the board at 1,200,000 claims).
+            models.Index(
+                fields=["deadline"],
+                condition=Q(status__in=sorted(OPEN_CLAIM_STATUSES)),
+                name="claim_open_deadline",
+            ),
         ]
 
     def __str__(self):
