@@ -169,3 +169,41 @@ def _measure_page(port, page: Page, cookies, folder: Path, cache, requests: int)
         flush=True,
     )
     return result
+
+
+RECOUNTS = int(os.environ.get("BENCH_RECOUNTS", "5"))
+
+
+def measure_recounts(users: dict, times: int = RECOUNTS) -> dict:
+    """The dashboards read figures kept per area (reporting.area_figures); the worker
+    recounts them every five minutes, and so does "Recount now". Its time, in-process as
+    the worker runs it: the street staff's street and the community staff's community."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from reporting.area_figures import recompute
+
+    areas = {
+        "street dashboard figures recounted (worker / Recount now)": (users["admin"].street, None),
+        "community dashboard figures recounted": (users["staff"].street, users["staff"].community),
+    }
+    results = {}
+    for label, (street, community) in areas.items():
+        recompute(street, community)  # warm: imports, the first plans
+        timings = []
+        for _ in range(times):
+            with CaptureQueriesContext(connection) as queries:
+                started = time.perf_counter()
+                recompute(street, community)
+                timings.append((time.perf_counter() - started) * 1000)
+        results[label] = {
+            "p50_ms": round(statistics.median(timings), 1),
+            "max_ms": round(max(timings), 1),
+            "queries": len(queries.captured_queries),
+        }
+        print(
+            f"  {label}: p50 {results[label]['p50_ms']} ms, max "
+            f"{results[label]['max_ms']} ms, {results[label]['queries']} queries",
+            flush=True,
+        )
+    return results

@@ -162,6 +162,20 @@ def http_lines(results: dict, key: str) -> list[str]:
             f"{same} {page['sql_share']:.0%} | {page['slowest_ms']} | < {limit} "
             f"{_mark(page['p95_ms'] < limit)} |"
         )
+    if run.get("recounts"):
+        lines += [
+            "",
+            "The dashboards read their figures from one row per area, which the worker "
+            "recounts every five minutes (and staff at once with “Recount now”); the recount, "
+            "in-process as the worker runs it:",
+            "",
+            "| recount | p50 ms | max ms | queries |",
+            "|---|---|---|---|",
+            *(
+                f"| {label} | {row['p50_ms']} | {row['max_ms']} | {row['queries']} |"
+                for label, row in run["recounts"].items()
+            ),
+        ]
     if run.get("notes"):
         lines += ["", *run["notes"]]
     lines += ["", "The slowest query of each page, EXPLAIN (ANALYZE, BUFFERS):", ""]

@@ -606,6 +606,8 @@ def measure_over_http(seeded, market_seed, volunteering_seed, calibration) -> No
     print(f"measuring {len(pages)} pages over HTTP …", flush=True)
     load_before = os.getloadavg()[0]
     figures = http_pages.measure(pages, users, DB_URL)
+    print("timing the dashboards' recount …", flush=True)
+    recounts = http_pages.measure_recounts(users)
     steps = {**seeded["counts"]["steps"], **market_seed["steps"], **volunteering_seed["steps"]}
     measured = {
         "measured_at": datetime.date.today().isoformat(),
@@ -623,6 +625,7 @@ def measure_over_http(seeded, market_seed, volunteering_seed, calibration) -> No
         "warm_rounds": http_pages.WARM_ROUNDS,
         "target_p95_ms": TARGETS["page_p95_ms"],
         "pages": figures,
+        "recounts": recounts,
     }
     kept = json.loads((ROOT / "bench" / "results.json").read_text())
     if SCALE == "province":

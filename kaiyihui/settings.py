@@ -387,6 +387,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "jobs.requeue_waiting",
         "schedule": crontab(minute="*/5"),
     },
+    # The street and community dashboards read figures kept by the worker.
+    "dashboard-figures": {
+        "task": "reporting.refresh_viewed_area_figures",
+        "schedule": crontab(minute="*/5"),
+    },
     "statistics-reports": {
         "task": "reporting.scheduled_reports",
         "schedule": crontab(day_of_month=1, hour=6, minute=0),

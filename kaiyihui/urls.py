@@ -15,6 +15,7 @@ urlpatterns = [
     path("", reporting_views.home, name="home"),
     path("healthz", healthz, name="healthz"),
     path("dashboard/", reporting_views.dashboard, name="dashboard"),
+    path("dashboard/recompute/", reporting_views.dashboard_recompute, name="dashboard_recompute"),
     path("accounts/login/", twofactor_views.SignInView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/two-factor/", include("twofactor.urls")),

@@ -286,6 +286,9 @@ class PartyMember(TimeStampedModel):
         indexes = [
             # Coverage counts full members per organization (应建未建 needs ≥ 3).
             models.Index(fields=["organization", "status"], name="member_org_status"),
+            # The coverage page's size flags count members and full members per branch,
+            # from this index alone.
+            models.Index(fields=["branch", "status"], name="member_branch_status"),
         ]
 
     def __str__(self):

@@ -110,18 +110,25 @@ def _active_instructor():
     return InstructorAssignment.objects.filter(organization=OuterRef("pk"), ended_on__isnull=True)
 
 
-def _full_member_count():
+def _member_count(of: str, **filters):
+    """The members of the outer row (``of``: "organization" or "branch") matching
+    ``filters``, counted in a subquery: one index probe per row, where a join and GROUP BY
+    would read every member of the street."""
     return Coalesce(
         Subquery(
-            PartyMember.objects.filter(organization=OuterRef("pk"), status=MemberStatus.FULL)
+            PartyMember.objects.filter(**{of: OuterRef("pk")}, **filters)
             .order_by()
-            .values("organization")
-            .annotate(n=Count("pk"))
+            .values(of)
+            .annotate(n=Count("*"))
             .values("n"),
             output_field=IntegerField(),
         ),
         0,
     )
+
+
+def _full_member_count():
+    return _member_count("organization", status=MemberStatus.FULL)
 
 
 def coverage_by_organization(organizations_qs):
@@ -281,10 +288,8 @@ def branches_with_member_counts(branches_qs):
         branches_qs.filter(kind=PartyOrgKind.BRANCH)
         .select_related("community")
         .annotate(
-            member_count=Count("members", distinct=True),
-            full_member_count=Count(
-                "members", filter=Q(members__status=MemberStatus.FULL), distinct=True
-            ),
+            member_count=_member_count("branch"),
+            full_member_count=_member_count("branch", status=MemberStatus.FULL),
         )
     )
 

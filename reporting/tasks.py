@@ -15,3 +15,19 @@ def scheduled_reports() -> int:
 @shared_task(name="kaiyihui.scheduled_reports", acks_late=True)
 def scheduled_reports_old_name() -> int:
     return scheduled_reports()
+
+
+@shared_task(name="reporting.refresh_area_figures")
+def refresh_area_figures(scope: str) -> bool:
+    """One area's dashboard figures, sent by the visitor who found them stale."""
+    from reporting.area_figures import recompute_scope
+
+    return recompute_scope(scope) is not None
+
+
+@shared_task(name="reporting.refresh_viewed_area_figures")
+def refresh_viewed_area_figures() -> int:
+    """Every five minutes: the figures of the areas staff looked at this week."""
+    from reporting.area_figures import refresh_viewed
+
+    return refresh_viewed()
