@@ -343,9 +343,18 @@ def _same_phone(a: str, b: str) -> bool:
     return digits(a) == digits(b)
 
 
-def cross_appointments(street, *, user=None) -> CrossAppointments:
+def of_community_or_street_level(party_organizations_qs, community_id: int | None):
+    """The party organizations of one community, with those of the street level (no
+    community) that every community page shows too; all of them for None."""
+    if community_id is None:
+        return party_organizations_qs
+    return party_organizations_qs.filter(Q(community_id=community_id) | Q(community__isnull=True))
+
+
+def cross_appointments(street, *, user=None, community_id: int | None = None) -> CrossAppointments:
     """Organization leaders who are the secretary of a party organization of ``street``
-    (a ``Street`` or its pk; None: every street, for a superuser without one).
+    (a ``Street`` or its pk; None: every street, for a superuser without one), or only of
+    ``community_id`` and the street level (``of_community_or_street_level``).
 
     Derived, never typed: a party organization's secretary is a member who works in an
     organization whose ``leader_name`` is the member's name (and ``leader_phone`` the
@@ -358,6 +367,7 @@ def cross_appointments(street, *, user=None) -> CrossAppointments:
     ).exclude(secretary__organization__leader_name="")
     if street is not None:
         party_organizations = party_organizations.filter(street=street)
+    party_organizations = of_community_or_street_level(party_organizations, community_id)
     if user is not None:
         party_organizations = party_organizations.visible_to(user).filter(
             secretary__organization__in=Organization.objects.visible_to(user).values("pk")

@@ -83,12 +83,20 @@ def coverage(request):
         {"rate": group, "organizations": rows if group.community_id == selected else None}
         for group in rates.groups
     ]
-    party_organizations = PartyOrganization.objects.visible_to(user)
+    # The branch flags too: a province-sized street has hundreds of each, a wall of rows
+    # (and most of the page's time); one community's are a list to work through.
+    party_organizations = selectors.of_community_or_street_level(
+        PartyOrganization.objects.visible_to(user), selected
+    )
     rules = party_tree_rules()
     context = {
         "rates": rates,
         "communities": communities,
         "selected_community": selected,
+        "selected_community_name": next(
+            (group.community_name for group in rates.groups if group.community_id == selected),
+            "",
+        ),
         "matrix_page": page,
         "needing_own_branch": list(
             selectors.organizations_needing_own_branch(shown).order_by(
@@ -99,7 +107,7 @@ def coverage(request):
         "needing_committee": list(
             selectors.branches_needing_committee(party_organizations).order_by("name")
         ),
-        "cross": selectors.cross_appointments(user.street_id, user=user),
+        "cross": selectors.cross_appointments(user.street_id, user=user, community_id=selected),
         "thresholds": {
             "own_branch": rules.own_branch_from_full_members,
             "max_members": rules.general_branch_above_members,
