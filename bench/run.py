@@ -640,34 +640,46 @@ def measure_over_http(seeded, market_seed, volunteering_seed, calibration) -> No
 
 # What bench/results.md says under the province's figures (findings, fixes).
 PROVINCE_NOTES: list[str] = [
-    "Command: `make bench SCALE=province` (2026-12-06), then, after each fix below, "
+    "Command: `make bench SCALE=province`, then, after each fix below, "
     "`BENCH_SCALE=province BENCH_REUSE=1 .venv/bin/python bench/run.py` on the same "
     "database (migrated, not seeded again). Every page keeps the query count it has at "
-    "district scale. Seeding took 11.6 minutes, 3.2 of them the 10,000,000 party "
-    "activities (INSERT … SELECT generate_series: the rows are made in the server).",
-    "Fixed (first run → now, p95): the street dashboard 2,023 → 841 ms. Its slowest query "
-    "was the dedication-day attendance (1,435 ms): for each of the street's 1,847 sessions "
-    "and each member on the branch's roll (63,248 probes) PostgreSQL read all of that "
-    "member's places to find the session (the partial unique index holds four statuses, "
-    "and the planner chose the volunteer index) → index place_attended_volunteer "
-    "(volunteer, session) WHERE attended: 199 ms. The marketplace board, street staff "
-    "383 → 246 ms: its overdue claims were gathered from two statuses of "
-    "claim_status_deadline and sorted (125 ms over 1,200,000 claims) → partial index "
-    "claim_open_deadline, walked in deadline order. Migrations volunteering 0002, "
-    "marketplace 0005.",
-    "Missed, and why: the street dashboard (841 ms, 34 queries, SQL 92%), the community "
-    "dashboard (469 ms) and party coverage for street staff (372 ms). This dataset puts "
-    "30,000 organizations in each of its 10 streets (a real province's 262,000 are spread "
-    "over about a thousand streets); each of these pages counts over all of its street's "
-    "or community's rows — organizations with their coverage and instructors (a "
-    "correlated check per organization, 30,000 of them), the first street's 300,000 listed "
-    "resources (the community dashboard's 116 ms anti-join), its claims, wishes, "
-    "volunteers and dedication days — so their time grows with the street, 20–200 ms a "
-    "query with no single one left to index. Next step: per-street and per-community "
-    "summary rows kept by the worker (refreshed on each change's transition and nightly), "
-    "read by the dashboards and the coverage page in one query each. Province-wide pages "
-    "(search by name over 300,000 organizations, the wish wall over 1,500,000 wishes, the "
-    "calendar, the public board) stay under 300 ms.",
+    "district scale (the dashboards 7 and 6, at both scales: they read kept figures). "
+    "Seeding took 16.0 minutes on this machine (11.6 on the machine of the "
+    "first runs), the 10,000,000 party activities with INSERT … SELECT generate_series.",
+    "Machine: the fixed SQL query of the calibration took 275–373 ms in this session's "
+    "runs against 163 ms on the machine of the first runs (2026-12-06): PostgreSQL here was "
+    "1.7–2.3× slower, the Python loop about the same. There, every page below marked ✗ was "
+    "within the target (p95: search by name 245 ms, annual reviews 257, need page 233, "
+    "wish wall cold 262, public board cold 244); compare runs as ratios of that figure.",
+    "Fixed (first run → now, p95): the street dashboard 2,023 → 841 → 20 ms and the "
+    "community dashboard 469 → 19 ms: their figures (organizations, coverage, members, "
+    "resources, claims, wishes, volunteers, dedication days of the whole area, 34 queries, "
+    "about 0.8 s for a street of 30,000 organizations) are kept in one row per street and "
+    "community (reporting/area_figures.py), recounted by the worker every five minutes for "
+    "the areas viewed that week and at once by 'Recount now'; the page reads the row and "
+    "says when it was counted. Before that, index place_attended_volunteer took the "
+    "dedication-day attendance from 1,435 to 199 ms. Party coverage for street staff 372 "
+    "(first machine) → 234 ms (this one, 1.7–2.3× slower): the branch flags and "
+    "cross-appointments list the selected community's, as the matrix does (700 rows "
+    "rendered → 70), the community's organizations are read from an index-only "
+    "(community, stage) INCLUDE (id) index and branch member counts are subqueries on "
+    "(branch, status). The marketplace board, street staff 383 → 246 ms: partial index "
+    "claim_open_deadline. Migrations incubation 0006, partybuilding 0006, reporting 0003, "
+    "volunteering 0002, marketplace 0005.",
+    "Missed on this machine, and why (each page's slowest query is in the plans below): "
+    "the need page with matches (its candidates: 81,000 listed resources of the street in "
+    "the need's categories, each checked for serving the community or the whole street, "
+    "sorted for the best 60); search by name (the text is looked for inside the name and "
+    "the leader's name, which no B-tree index serves: a parallel scan of all 300,000 "
+    "organizations, counted and then listed); the street's annual reviews list (its "
+    "30,000 reviews joined with organizations and cycles and sorted by year and name for "
+    "the first page); and the cold wish wall and public board (wishes counted per "
+    "community, 13,650 in each of 100 communities). Their SQL share is 59–95%, so their "
+    "time follows the PostgreSQL figure of the calibration; the wall and the board are "
+    "served from the shared cache after their first reading (the read surge in "
+    "bench/load-results.md). Next steps: trigram indexes (pg_trgm) for the contains "
+    "search; per-community counts of wishes and of the resources serving a whole street, "
+    "kept in rows like the dashboards' figures.",
 ]
 
 
