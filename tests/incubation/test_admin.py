@@ -795,3 +795,26 @@ def test_the_event_log_is_read_only(admin_client, tenant):
     )
     event.refresh_from_db()
     assert event.kind == EventKind.CREATED
+
+
+def test_the_search_can_be_answered_from_indexes(admin_user, tenant):
+    """incubation 0007: the four OR-ed conditions of the search each match an index
+    (trigram for the contains search, UPPER() for the exact codes), so PostgreSQL need not
+    read every organization. With sequential scans priced out, the plan must use them."""
+    from django.contrib import admin as django_admin
+    from django.db import connection
+    from django.test import RequestFactory
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the indexes exist on PostgreSQL only")
+    model_admin = django_admin.site._registry[Organization]
+    request = RequestFactory().get("/")
+    request.user = admin_user
+    found, _ = model_admin.get_search_results(request, Organization.objects.all(), "书画")
+    sql, params = found.order_by().values("pk").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    for index in ("org_name_trgm", "org_leader_name_trgm", "org_uscc_upper"):
+        assert index in plan, plan
