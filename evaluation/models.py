@@ -313,6 +313,8 @@ class Review(TimeStampedModel):
         indexes = [
             # Reminders and the staff list filter a cycle's reviews by status.
             models.Index(fields=["cycle", "status"], name="review_cycle_status"),
+            # Street staff's list of a cycle's reviews changed last, walked newest first.
+            models.Index(fields=["cycle", "-updated_at", "-id"], name="review_cycle_updated"),
         ]
 
     def __str__(self):

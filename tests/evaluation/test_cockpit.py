@@ -172,3 +172,30 @@ def test_it_links_the_staff_review_list_to_the_cockpit(ev, client, today):
     assert url in client.get(reverse("evaluation:home")).content.decode()
     client.force_login(ev.leader)
     assert url not in client.get(reverse("evaluation:home")).content.decode()
+
+
+def test_street_staff_see_the_latest_cycles_reviews_changed_last(ev, client, today):
+    """A province-sized street has 30,000 reviews a year: the staff's start page lists the
+    latest cycle's, the one changed last first, and leaves the rest to the cockpit."""
+    from evaluation import views
+    from evaluation.models import Review
+    from tests.evaluation.helpers import make_cycle, make_org
+
+    old_cycle = make_cycle(ev.tenant.street, year=2025)
+    first = review_start(cycle=ev.cycle, organization=ev.org, actor=ev.leader)
+    other = make_org(ev.tenant, name="凯益第二服务社", leader=ev.leader)
+    second = review_start(cycle=ev.cycle, organization=other, actor=ev.leader)
+    last_year = review_start(cycle=old_cycle, organization=ev.org, actor=ev.leader)
+    Review.objects.filter(pk=first.pk).update(
+        updated_at=second.updated_at + datetime.timedelta(hours=1)
+    )
+
+    client.force_login(ev.staff)
+    response = client.get(reverse("evaluation:home"))
+    assert [r.pk for r in response.context["reviews"]] == [first.pk, second.pk]
+    assert last_year.pk not in {r.pk for r in response.context["reviews"]}
+    assert response.context["recent_for_staff"] == views.RECENT_FOR_STAFF
+    # The leader still sees every review of their organizations, both years.
+    client.force_login(ev.leader)
+    mine = {r.pk for r in client.get(reverse("evaluation:home")).context["reviews"]}
+    assert mine == {first.pk, second.pk, last_year.pk}
