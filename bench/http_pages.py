@@ -180,8 +180,10 @@ def measure_recounts(users: dict, times: int = RECOUNTS) -> dict:
     the worker runs it: the street staff's street and the community staff's community."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
 
     from reporting.area_figures import recompute
+    from reporting.models import AreaFigures
 
     areas = {
         "street dashboard figures recounted (worker / Recount now)": (users["admin"].street, None),
@@ -206,4 +208,7 @@ def measure_recounts(users: dict, times: int = RECOUNTS) -> dict:
             f"{results[label]['max_ms']} ms, {results[label]['queries']} queries",
             flush=True,
         )
+    # As on a site in use: the rows were looked at lately, so the pages measured next do
+    # not make the hourly note of a visit (one UPDATE) in one of their requests.
+    AreaFigures.objects.update(viewed_at=timezone.now())
     return results

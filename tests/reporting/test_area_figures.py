@@ -148,3 +148,14 @@ def test_a_kept_row_is_read_in_a_few_queries(client, tenant, count_queries):
     # Session, user, the kept row, the community bars' names (and what base.html reads);
     # counting the figures themselves takes some thirty.
     assert reading.count <= 12, reading.dump()
+
+
+def test_a_recount_writes_no_audit_line(tenant):
+    """The kept figures are derived rows recounted every few minutes: the audit log would
+    fill with them and learn nothing."""
+    from audit.models import AuditEntry
+
+    before = AuditEntry.objects.count()
+    recompute(tenant.street, None)
+    recompute(tenant.street, None)
+    assert AuditEntry.objects.count() == before
