@@ -397,6 +397,14 @@ class Resource(TimeStampedModel):
             # The figures count a street's listed resources (with the id: index-only
             # joins to the communities they serve).
             models.Index(fields=["street", "status", "id"], name="resource_street_status"),
+            # Matching walks a street's listed resources newest first and stops at the
+            # shortlist (the category read from the index, not the table).
+            models.Index(
+                fields=["street", "-listed_at", "-id"],
+                include=["category"],
+                condition=Q(status=ListingStatus.LISTED),
+                name="resource_street_listed",
+            ),
         ]
 
     def __str__(self):

@@ -206,19 +206,14 @@ class Candidate:
     reasons: list[str] = field(default_factory=list)
 
 
-def match_candidates(need: Need, *, today: datetime.date | None = None) -> list[Candidate]:
-    """Resources for ``need``, best first, each with its reasons in words
-    (“同社区 · 同类别 · 近一年评分 4.8 · 本月尚余 3 次”). Listed resources of the need's
-    street in its category (or the category's parent or children), serving its
-    community, a neighbouring one or the whole street, with capacity left this month.
-
-    Ranked by one narrow query over the resource table alone (tens of thousands of
-    candidates in a busy street: same community and this month's use are hashed
-    subqueries, not joins grouped per row), then the top candidates are read with their
-    providers; three queries with the ratings, whatever the number of resources."""
-    today = today or timezone.localdate()
+def match_shortlist(need: Need, *, today: datetime.date, limit: int) -> list[tuple[int, int, int]]:
+    """The first ``limit`` candidate resources of ``need`` as (pk, same community 1/0,
+    projects this month), in the order same community, least used this month, newest
+    listed. Up to three narrow queries over the resource table, whatever its size: those
+    naming the need's community (few, sorted whole), then the street-wide ones not used
+    this month (a walk down the street's listed-resources index that stops at ``limit``:
+    a busy street holds tens of thousands), then the street-wide ones already used."""
     month_start = today.replace(day=1)
-    year_ago = timezone.now() - datetime.timedelta(days=365)
     month_started_at = timezone.make_aware(
         datetime.datetime.combine(month_start, datetime.time.min)
     )
@@ -228,7 +223,6 @@ def match_candidates(need: Need, *, today: datetime.date | None = None) -> list[
     if category.parent_id:
         same_family |= Q(parent_id=category.parent_id)
     served = Resource.communities.through.objects
-    served_here = served.filter(community_id=need.community_id).values("resource_id")
     used = Resource.projects.through.objects.filter(project__matched_at__gte=month_started_at)
     # The stubs do not see an annotation on an auto-created through model.
     used_count = (
@@ -238,25 +232,57 @@ def match_candidates(need: Need, *, today: datetime.date | None = None) -> list[
         .annotate(projects_used=Count("project_id", distinct=True))
         .values("projects_used")
     )
-    ranked = list(
-        Resource.objects.filter(
-            category_id__in=Category.objects.filter(same_family).values("pk"),
-            status=ListingStatus.LISTED,
-            street_id=need.community.street_id,
-        )
-        .filter(Q(pk__in=served_here) | ~Exists(served.filter(resource_id=OuterRef("pk"))))
-        .annotate(
-            same_community=Case(When(pk__in=served_here, then=Value(1)), default=Value(0)),
-            used_this_month=Case(
-                When(pk__in=used.values("resource_id"), then=Coalesce(used_count, 0)),
-                default=Value(0),
-            ),
-        )
-        .order_by("-same_community", "used_this_month", "-listed_at", "-pk")
-        .values_list("pk", "same_community", "used_this_month")[
-            : marketplace_rules().match_candidates * 3
-        ]
+    used_ids = used.values("resource_id")
+    # The family's ids as values, not a subquery: a join would lose the index's order.
+    family = list(Category.objects.filter(same_family).values_list("pk", flat=True))
+    in_family = Resource.objects.filter(
+        category_id__in=family,
+        status=ListingStatus.LISTED,
+        street_id=need.community.street_id,
     )
+    least_used_newest = ("used_this_month", "-listed_at", "-pk")
+    ranked = [
+        (pk, 1, used_this_month)
+        for pk, used_this_month in in_family.filter(
+            pk__in=served.filter(community_id=need.community_id).values("resource_id")
+        )
+        .annotate(
+            used_this_month=Case(
+                When(pk__in=used_ids, then=Coalesce(used_count, 0)), default=Value(0)
+            )
+        )
+        .order_by(*least_used_newest)
+        .values_list("pk", "used_this_month")[:limit]
+    ]
+    street_wide = in_family.filter(~Exists(served.filter(resource_id=OuterRef("pk"))))
+    if len(ranked) < limit:
+        unused = (
+            street_wide.exclude(pk__in=used_ids)
+            .order_by("-listed_at", "-pk")
+            .values_list("pk", flat=True)[: limit - len(ranked)]
+        )
+        ranked += [(pk, 0, 0) for pk in unused]
+    if len(ranked) < limit:
+        ranked += [
+            (pk, 0, used_this_month)
+            for pk, used_this_month in street_wide.filter(pk__in=used_ids)
+            .annotate(used_this_month=Coalesce(used_count, 0))
+            .order_by(*least_used_newest)
+            .values_list("pk", "used_this_month")[: limit - len(ranked)]
+        ]
+    return ranked
+
+
+def match_candidates(need: Need, *, today: datetime.date | None = None) -> list[Candidate]:
+    """Resources for ``need``, best first, each with its reasons in words
+    (“同社区 · 同类别 · 近一年评分 4.8 · 本月尚余 3 次”). Listed resources of the need's
+    street in its category (or the category's parent or children), serving its
+    community or the whole street, with capacity left this month: a shortlist read with
+    its providers and ratings and scored in Python."""
+    today = today or timezone.localdate()
+    year_ago = timezone.now() - datetime.timedelta(days=365)
+    category = need.category
+    ranked = match_shortlist(need, today=today, limit=marketplace_rules().match_candidates * 3)
     by_pk = Resource.objects.select_related(
         "category", "organization", "party_member", "partner_unit"
     ).in_bulk([pk for pk, _same, _used in ranked])

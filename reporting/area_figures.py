@@ -50,7 +50,6 @@ class Snapshot:
         self.figures = unpack(row.figures)
         self.trends = unpack(row.trends)
         self.computed_at = row.computed_at
-        self.compute_ms = row.compute_ms
 
 
 def recompute(street: Street | None, community: Community | None) -> Snapshot:
