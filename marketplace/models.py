@@ -800,6 +800,19 @@ class Claim(TimeStampedModel):
                 condition=Q(status__in=sorted(OPEN_CLAIM_STATUSES)),
                 name="claim_open_deadline",
             ),
+            # The staff board's evidence to confirm, oldest first: walked in order for a
+            # community, or across the street's communities (it sorted the 84,000 such
+            # claims of a province: 95–125 ms of the board).
+            models.Index(
+                fields=["community", "updated_at"],
+                condition=Q(status=ClaimStatus.EVIDENCE_SUBMITTED),
+                name="claim_evidence_community",
+            ),
+            models.Index(
+                fields=["updated_at"],
+                condition=Q(status=ClaimStatus.EVIDENCE_SUBMITTED),
+                name="claim_evidence_waiting",
+            ),
         ]
 
     def __str__(self):

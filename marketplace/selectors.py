@@ -21,6 +21,7 @@ from marketplace.workflows import (
     MATCHED_PROJECT_STATUSES,
     OPEN_CLAIM_STATUSES,
     PUBLIC_WISH_STATUSES,
+    ClaimStatus,
     ListingStatus,
     WishStatus,
 )
@@ -353,7 +354,7 @@ def staff_board(user, *, today: datetime.date | None = None) -> dict:
         .filter(status=WishStatus.COLLECTED)
         .select_related("community", "category")
         .order_by("collected_on")[:50],
-        "evidence_to_confirm": claims.filter(status="evidence_submitted")
+        "evidence_to_confirm": claims.filter(status=ClaimStatus.EVIDENCE_SUBMITTED)
         .select_related("community", "need", "project", "wish", "organization", "party_member")
         .order_by("updated_at")[:50],
         "overdue_claims": claims.filter(status__in=OPEN_CLAIM_STATUSES, deadline__lt=today)
