@@ -470,6 +470,8 @@ class Project(TimeStampedModel):
                 condition=Q(ends_on__gte=models.F("starts_on")), name="project_dates_order"
             ),
         ]
+        # Matching reads this month's matches (a resource's use against its capacity).
+        indexes = [models.Index(fields=["matched_at"], name="project_matched_at")]
 
     def __str__(self):
         return self.title

@@ -210,10 +210,13 @@ class Candidate:
 def match_shortlist(need: Need, *, today: datetime.date, limit: int) -> list[tuple[int, int, int]]:
     """The first ``limit`` candidate resources of ``need`` as (pk, same community 1/0,
     projects this month), in the order same community, least used this month, newest
-    listed. Up to three narrow queries over the resource table, whatever its size: those
-    naming the need's community (few, sorted whole), then the street-wide ones not used
-    this month (a walk down the street's listed-resources index that stops at ``limit``:
-    a busy street holds tens of thousands), then the street-wide ones already used."""
+    listed. Three narrow queries over the resource table, each stopping at ``limit``,
+    whatever the street's size: those naming the need's community (few, sorted whole),
+    the street-wide ones not used this month (a walk down the street's listed-resources
+    index: a busy street holds tens of thousands) and the street-wide ones already used
+    (this month's matches, read by their date). All three always run, so the page's
+    query count is the same in every street; the first ``limit`` of them in that order
+    is the shortlist."""
     month_start = today.replace(day=1)
     month_started_at = timezone.make_aware(
         datetime.datetime.combine(month_start, datetime.time.min)
@@ -256,22 +259,20 @@ def match_shortlist(need: Need, *, today: datetime.date, limit: int) -> list[tup
         .values_list("pk", "used_this_month")[:limit]
     ]
     street_wide = in_family.filter(~Exists(served.filter(resource_id=OuterRef("pk"))))
-    if len(ranked) < limit:
-        unused = (
-            street_wide.exclude(pk__in=used_ids)
-            .order_by("-listed_at", "-pk")
-            .values_list("pk", flat=True)[: limit - len(ranked)]
-        )
-        ranked += [(pk, 0, 0) for pk in unused]
-    if len(ranked) < limit:
-        ranked += [
-            (pk, 0, used_this_month)
-            for pk, used_this_month in street_wide.filter(pk__in=used_ids)
-            .annotate(used_this_month=Coalesce(used_count, 0))
-            .order_by(*least_used_newest)
-            .values_list("pk", "used_this_month")[: limit - len(ranked)]
-        ]
-    return ranked
+    unused = (
+        street_wide.exclude(pk__in=used_ids)
+        .order_by("-listed_at", "-pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+    ranked += [(pk, 0, 0) for pk in unused]
+    ranked += [
+        (pk, 0, used_this_month)
+        for pk, used_this_month in street_wide.filter(pk__in=used_ids)
+        .annotate(used_this_month=Coalesce(used_count, 0))
+        .order_by(*least_used_newest)
+        .values_list("pk", "used_this_month")[:limit]
+    ]
+    return ranked[:limit]
 
 
 def match_candidates(need: Need, *, today: datetime.date | None = None) -> list[Candidate]:

@@ -133,11 +133,15 @@ def test_the_shortlist_follows_the_rule_at_every_length(tenant):
 
 
 @pytest.mark.django_db
-def test_matching_reads_a_constant_number_of_queries(tenant, count_queries):
+def test_matching_reads_a_constant_number_of_queries(tenant, count_queries, settings):
+    # A shortlist of 6: first the community's 3 resources leave it short (the street-wide
+    # ones are read to fill it), then its 15 fill it alone; the queries are the same.
+    settings.MARKETPLACE_RULES = {"match_candidates": 2}
     need, _used = _street_mix(tenant)
     with count_queries() as few:
         selectors.match_candidates(need, today=TODAY)
-    _street_mix(tenant, copies=4)
+    _street_mix(tenant, copies=5)
     with count_queries() as many:
-        selectors.match_candidates(need, today=TODAY)
+        candidates = selectors.match_candidates(need, today=TODAY)
+    assert all("同社区" in c.reasons or "same community" in c.reasons for c in candidates)
     assert many.count == few.count, many.dump()
