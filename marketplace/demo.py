@@ -15,6 +15,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from incubation.models import Organization
+from marketplace import wish_tally
 from marketplace.categories import seed_default_categories
 from marketplace.choices import (
     AgeBand,
@@ -124,6 +125,7 @@ def seed_marketplace(street, users) -> dict[str, int]:
     leaves = [c for c in categories.values() if c.parent_id]
     resources = _seed_resources(street, rng, organizations, communities, leaves)
     _seed_wish_history(rng, today, communities, organizations, categories)
+    wish_tally.recount()  # the history is bulk-created, not moved one by one
     _seed_project_history(rng, today, communities, organizations, leaves, resources)
     _seed_current(street, users, rng, today, categories)
     return counts(street)

@@ -596,6 +596,28 @@ class Wish(TimeStampedModel):
         return f"{self.alias} · {self.title}"
 
 
+class WishTally(models.Model):
+    """How many of a community's wishes are in each status, kept by the wish service in
+    the same transaction as the wish (marketplace.wish_tally). The public wall and board
+    read their counts here: counting 1,400,000 public wishes took 200–300 ms a page."""
+
+    community = models.ForeignKey(
+        Community, on_delete=models.CASCADE, related_name="+", verbose_name=_("community")
+    )
+    status = models.CharField(_("status"), max_length=20, choices=WishStatus.choices)
+    n = models.IntegerField(_("wishes"), default=0)
+
+    class Meta:
+        verbose_name = _("wish count")
+        verbose_name_plural = _("wish counts")
+        constraints = [
+            models.UniqueConstraint(fields=["community", "status"], name="wish_tally_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.community} · {self.get_status_display()}: {self.n}"
+
+
 class WishBeneficiaryQuerySet(ScopedQuerySet):
     # Community staff of the wish's community only: street staff do not get the person's
     # details through street-wide scoping (``visible_to`` below narrows it).

@@ -15,6 +15,7 @@ from core.errors import ActionRefused
 from core.identifiers import validate_mobile_or_phone
 from core.templatetags.money import yuan_number
 from core.transitions import refuse_unless_allowed
+from marketplace import wish_tally
 from marketplace.models import Wish, WishBeneficiary, WishEvent
 from marketplace.permissions import can_manage_community
 from marketplace.rules import marketplace_rules
@@ -65,6 +66,7 @@ def wish_create(*, community, actor, beneficiary: dict, **fields) -> Wish:
         person.full_clean()
         person.save()
         WishEvent.objects.create(wish=wish, actor=actor, to_value=W.COLLECTED)
+        wish_tally.move(wish.community_id, None, W.COLLECTED)
     return wish
 
 
@@ -96,4 +98,5 @@ def wish_transition(*, wish: Wish, to: str, actor, note: str = "", by_claim: boo
         WishEvent.objects.create(
             wish=wish, actor=actor, from_value=before, to_value=to, note=str(note).strip()
         )
+        wish_tally.move(wish.community_id, before, to)
     return wish
