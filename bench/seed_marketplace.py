@@ -455,6 +455,9 @@ def seed_marketplace(timer=None) -> dict:
     counts["resources"], counts["resource_communities"] = seed_resources(categories, elderly)
     step("marketplace resources", counts["resources"])
     counts["wishes"], counts["wish_beneficiaries"] = seed_wishes()
+    from marketplace import wish_tally
+
+    wish_tally.recount()  # loaded in bulk SQL, not moved by the wish service
     step("marketplace wishes", counts["wishes"] + counts["wish_beneficiaries"])
     counts.update(seed_projects(categories))
     counts["claims"] = seed_claims()
